@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs a server for a test JVM and makes sure it never outlives that JVM, even one killed with SIGKILL:
+#   watchdog.sh OWNER_PID CLEANUP_DIR command args...
+# On SIGTERM, or when the owner is gone, the server gets SIGTERM, then SIGKILL after 5 s; when the owner
+# is gone the cleanup directory is removed too (a live owner removes it itself).
+owner=$1 cleanup=$2
+shift 2
+"$@" &
+child=$!
+stop() {
+  kill -TERM "$child" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$child" 2>/dev/null
+  wait "$child" 2>/dev/null
+}
+trap 'stop; exit 0' TERM INT
+while kill -0 "$owner" 2>/dev/null && kill -0 "$child" 2>/dev/null; do
+  sleep 1 & wait $!
+done
+if ! kill -0 "$owner" 2>/dev/null; then
+  stop
+  [ -n "$cleanup" ] && rm -rf "$cleanup"
+  exit 0
+fi
+wait "$child"
