@@ -1,0 +1,173 @@
+package io.keelson.agent.sync;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.keelson.agent.model.DesiredObject;
+import io.keelson.agent.model.ObjectRef;
+import io.keelson.agent.model.Ownership;
+import io.keelson.agent.plan.Action;
+import io.keelson.agent.plan.Change;
+import io.keelson.agent.plan.ObjectComparison;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sees changes and deletions of managed objects by anyone else and puts Git's state back within seconds.
+ * One informer per managed kind, filtered by the source label so it caches only Keelson's objects. An
+ * event only counts when something other than status and server bookkeeping changed; the correction
+ * itself is the ordinary dry-run-then-apply of the object, so fields Git does not declare (replicas
+ * under an HPA) stay with whoever owns them.
+ */
+final class DriftWatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DriftWatcher.class);
+  private static final int HISTORY = 100;
+
+  private final KubernetesClient client;
+  private final ResourceManager manager;
+  private final StagedApply applier;
+  private final String source;
+  private final Clock clock;
+  private final Object syncLock;
+  private final Consumer<DriftCorrection> listener;
+  private final ExecutorService corrections = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "keelson-drift");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Map<ResourceDefinitionContext, SharedIndexInformer<GenericKubernetesResource>> informers =
+      new HashMap<>();
+  private final Set<ObjectRef> queued = ConcurrentHashMap.newKeySet();
+  private final Deque<DriftCorrection> recent = new ArrayDeque<>();
+  private volatile Map<ObjectRef, DesiredObject> desired = Map.of();
+
+  DriftWatcher(KubernetesClient client, ResourceManager manager, StagedApply applier, String source, Clock clock,
+      Object syncLock, Consumer<DriftCorrection> listener) {
+    this.client = client;
+    this.manager = manager;
+    this.applier = applier;
+    this.source = source;
+    this.clock = clock;
+    this.syncLock = syncLock;
+    this.listener = listener;
+  }
+
+  /** Watches exactly the kinds of the last applied revision. */
+  synchronized void watch(Map<ObjectRef, DesiredObject> objects) {
+    desired = Map.copyOf(objects);
+    Set<ResourceDefinitionContext> kinds = new java.util.HashSet<>();
+    for (ObjectRef ref : objects.keySet()) {
+      manager.discovery().find(ref.apiVersion(), ref.kind()).ifPresent(kinds::add);
+    }
+    informers.keySet().removeIf(kind -> {
+      boolean gone = !kinds.contains(kind);
+      if (gone) {
+        informers.get(kind).close();
+      }
+      return gone;
+    });
+    for (ResourceDefinitionContext kind : kinds) {
+      informers.computeIfAbsent(kind, this::inform);
+    }
+  }
+
+  synchronized List<DriftCorrection> recent() {
+    return List.copyOf(recent);
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind) {
+    return client.genericKubernetesResources(kind).inAnyNamespace()
+        .withLabel(Ownership.SOURCE_LABEL, source)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource object) {
+            // the initial list and our own creations; nothing drifted
+          }
+
+          @Override
+          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            if (ObjectComparison.differs(manager.asMap(after), manager.asMap(before))) {
+              enqueue(after, FieldOwners.lastOtherWriter(after).orElse(new FieldOwners.Owner("unknown", List.of())));
+            }
+          }
+
+          @Override
+          public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
+            enqueue(object, new FieldOwners.Owner("unknown (deleted)", List.of()));
+          }
+        }, 0);
+  }
+
+  private void enqueue(GenericKubernetesResource object, FieldOwners.Owner owner) {
+    ObjectRef ref = ObjectRef.of(object);
+    if (!desired.containsKey(ref) || !queued.add(ref)) {
+      return; // not (or no longer) Git's, or a correction is already queued
+    }
+    corrections.submit(() -> correct(ref, owner));
+  }
+
+  private void correct(ObjectRef ref, FieldOwners.Owner owner) {
+    queued.remove(ref);
+    DesiredObject object = desired.get(ref);
+    if (object == null) {
+      return;
+    }
+    StagedApply.Outcome outcome;
+    synchronized (syncLock) {
+      try {
+        outcome = applier.runOne(object);
+      } catch (RuntimeException e) {
+        LOG.warn("drift correction of {} failed: {}", ref, e.getMessage());
+        record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
+            e.getMessage()));
+        return;
+      }
+    }
+    if (!outcome.ok()) {
+      record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
+          outcome.errors().get(0).message()));
+      return;
+    }
+    Change change = outcome.changes().changes().get(0);
+    if (change.action() == Action.CREATED || change.action() == Action.CONFIGURED) {
+      DriftCorrection correction = new DriftCorrection(ref, owner.manager(), owner.fields(), change.action(),
+          clock.instant(), "");
+      LOG.info("drift corrected: {}", correction);
+      record(correction);
+    }
+  }
+
+  private synchronized void record(DriftCorrection correction) {
+    recent.addFirst(correction);
+    while (recent.size() > HISTORY) {
+      recent.removeLast();
+    }
+    listener.accept(correction);
+  }
+
+  @Override
+  public synchronized void close() {
+    informers.values().forEach(SharedIndexInformer::close);
+    informers.clear();
+    corrections.shutdownNow();
+  }
+
+  List<ResourceDefinitionContext> watchedKinds() {
+    return new ArrayList<>(informers.keySet());
+  }
+}

@@ -1,0 +1,64 @@
+package io.keelson.agent.sync;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.keelson.agent.model.ObjectRef;
+import io.keelson.agent.plan.Action;
+import io.keelson.agent.plan.Change;
+import io.keelson.agent.plan.ChangeSet;
+import io.keelson.agent.plan.PruneOptions;
+import io.keelson.agent.plan.PrunePlanner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Carries out {@link PrunePlanner}'s decision: looks the stale objects up, deletes, reports. */
+final class Pruner {
+
+  private final ResourceManager manager;
+
+  Pruner(ResourceManager manager) {
+    this.manager = manager;
+  }
+
+  /**
+   * @param changes a DELETED entry per deletion, SKIPPED per kept object, FAILED per failed delete
+   * @param retained stale objects that stay in the inventory: failed deletes, or all of them when refused
+   */
+  record Result(ChangeSet changes, Set<ObjectRef> retained, Optional<String> refusal) {}
+
+  Result prune(String source, Set<ObjectRef> stale, int inventorySize, PruneOptions options) {
+    Map<ObjectRef, PrunePlanner.Live> live = new HashMap<>();
+    for (ObjectRef ref : stale) {
+      live.put(ref, lookUp(ref));
+    }
+    PrunePlanner.Plan plan = PrunePlanner.plan(source, stale, inventorySize, live, options);
+    if (plan.refusal().isPresent()) {
+      return new Result(ChangeSet.empty(), stale, plan.refusal());
+    }
+    List<Change> changes = new ArrayList<>(plan.kept());
+    Set<ObjectRef> retained = new java.util.TreeSet<>();
+    for (ObjectRef ref : plan.deletions()) {
+      try {
+        manager.delete(ref);
+        changes.add(new Change(ref, Action.DELETED, "removed from Git"));
+      } catch (KubernetesClientException e) {
+        retained.add(ref);
+        changes.add(new Change(ref, Action.FAILED, "delete failed, retried next sync: " + StagedApply.reason(e)));
+      }
+    }
+    return new Result(new ChangeSet(changes), retained, Optional.empty());
+  }
+
+  private PrunePlanner.Live lookUp(ObjectRef ref) {
+    if (manager.discovery().find(ref.apiVersion(), ref.kind()).isEmpty()) {
+      return PrunePlanner.Live.absent(); // its CRD is gone, and the object with it
+    }
+    Optional<GenericKubernetesResource> object = manager.get(ref);
+    return object.map(o -> new PrunePlanner.Live(true, o.getMetadata().getLabels(), o.getMetadata().getAnnotations()))
+        .orElse(PrunePlanner.Live.absent());
+  }
+}

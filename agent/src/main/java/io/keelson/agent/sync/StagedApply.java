@@ -1,0 +1,201 @@
+package io.keelson.agent.sync;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.keelson.agent.model.DesiredObject;
+import io.keelson.agent.model.ObjectRef;
+import io.keelson.agent.model.Ownership;
+import io.keelson.agent.plan.Action;
+import io.keelson.agent.plan.Change;
+import io.keelson.agent.plan.ChangeSet;
+import io.keelson.agent.plan.KindOrder;
+import io.keelson.agent.plan.ObjectComparison;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * Applies a rendered revision in two stages: CRDs, Namespaces and cluster-scoped RBAC first (then waits
+ * for the CRDs and refreshes discovery), everything else after, each stage in {@link KindOrder}.
+ *
+ * <p>A server-side dry run of every object gates each stage: if any object fails it, nothing in that stage
+ * is written. Everything that can be dry-run before the first write is — objects whose kind or namespace
+ * this very revision creates can only be checked after the first stage. Only objects whose dry-run
+ * result differs from the live object are applied, so an unchanged revision writes nothing.
+ */
+final class StagedApply {
+
+  private static final Duration CRD_ESTABLISHED_TIMEOUT = Duration.ofSeconds(60);
+
+  private final ResourceManager manager;
+  private final ExecutorService pool;
+
+  StagedApply(ResourceManager manager, ExecutorService pool) {
+    this.manager = manager;
+    this.pool = pool;
+  }
+
+  /** The outcome: what was done, and every object the API server refused (then the stage wrote nothing). */
+  record Outcome(ChangeSet changes, List<ObjectError> errors, Map<ObjectRef, GenericKubernetesResource> applied) {
+    boolean ok() {
+      return errors.isEmpty();
+    }
+  }
+
+  /** A dry-run verdict for one object, before anything is written. */
+  private record Prepared(DesiredObject desired, Change change, GenericKubernetesResource live,
+      ObjectError error) {}
+
+  Outcome run(List<DesiredObject> objects, Runnable beforeFirstWrite) {
+    List<DesiredObject> foundation = objects.stream().filter(o -> KindOrder.isFoundation(o.ref())).toList();
+    List<DesiredObject> rest = objects.stream().filter(o -> !KindOrder.isFoundation(o.ref())).toList();
+    NamespaceCheck namespaces = new NamespaceCheck(manager);
+    List<DesiredObject> checkableNow = rest.stream().filter(o -> checkable(o, namespaces)).toList();
+    List<DesiredObject> checkableLater = rest.stream().filter(o -> !checkable(o, namespaces)).toList();
+
+    List<DesiredObject> gate = new ArrayList<>(foundation);
+    gate.addAll(checkableNow);
+    List<Prepared> gated = prepareAll(gate);
+    List<ObjectError> refused = errors(gated);
+    if (!refused.isEmpty()) {
+      return new Outcome(ChangeSet.empty(), refused, Map.of());
+    }
+
+    beforeFirstWrite.run();
+    Map<ObjectRef, GenericKubernetesResource> applied = new ConcurrentHashMap<>();
+    List<Prepared> firstStage = gated.stream().filter(p -> KindOrder.isFoundation(p.desired().ref())).toList();
+    ChangeSet changes = writeAll(firstStage, applied);
+    if (firstStage.stream().anyMatch(p -> KindOrder.isCrd(p.desired().ref()) && p.change().action() != Action.UNCHANGED)) {
+      awaitEstablished(firstStage);
+      manager.discovery().refresh();
+    }
+
+    List<Prepared> later = prepareAll(checkableLater);
+    refused = errors(later);
+    if (!refused.isEmpty()) {
+      return new Outcome(changes, refused, applied);
+    }
+    List<Prepared> secondStage = new ArrayList<>(gated.stream()
+        .filter(p -> !KindOrder.isFoundation(p.desired().ref())).toList());
+    secondStage.addAll(later);
+    changes = changes.plus(writeAll(secondStage, applied));
+    return new Outcome(changes, List.of(), applied);
+  }
+
+  /** The same gate-then-write pipeline for a single object (drift correction). */
+  Outcome runOne(DesiredObject object) {
+    Prepared prepared = prepare(object);
+    if (prepared.error() != null) {
+      return new Outcome(ChangeSet.empty(), List.of(prepared.error()), Map.of());
+    }
+    Map<ObjectRef, GenericKubernetesResource> applied = new ConcurrentHashMap<>();
+    return new Outcome(writeAll(List.of(prepared), applied), List.of(), applied);
+  }
+
+  private boolean checkable(DesiredObject object, NamespaceCheck namespaces) {
+    ObjectRef ref = object.ref();
+    return manager.discovery().find(ref.apiVersion(), ref.kind()).isPresent()
+        && (!ref.namespaced() || namespaces.exists(ref.namespace()));
+  }
+
+  private List<Prepared> prepareAll(List<DesiredObject> objects) {
+    return inParallel(objects, this::prepare);
+  }
+
+  private Prepared prepare(DesiredObject desired) {
+    ObjectRef ref = desired.ref();
+    GenericKubernetesResource object = desired.object();
+    Map<String, Object> asMap = manager.asMap(object);
+    try {
+      if (Ownership.disabled(object.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION)) {
+        return new Prepared(desired, new Change(ref, Action.SKIPPED, Ownership.RECONCILE_ANNOTATION + ": disabled in Git"),
+            null, null);
+      }
+      GenericKubernetesResource live = manager.get(ref).orElse(null);
+      if (live != null && Ownership.disabled(live.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION)) {
+        return new Prepared(desired, new Change(ref, Action.SKIPPED,
+            Ownership.RECONCILE_ANNOTATION + ": disabled on the live object"), live, null);
+      }
+      GenericKubernetesResource dryRun = manager.dryRunApply(object);
+      if (live != null && !ObjectComparison.differs(manager.asMap(dryRun), manager.asMap(live))) {
+        return new Prepared(desired, Change.of(ref, Action.UNCHANGED), live, null);
+      }
+      return new Prepared(desired, Change.of(ref, live == null ? Action.CREATED : Action.CONFIGURED), live, null);
+    } catch (KubernetesClientException e) {
+      return new Prepared(desired, Change.of(ref, Action.FAILED), null,
+          new ObjectError(ref, desired.origin(), SecretRedaction.redact(reason(e), asMap)));
+    }
+  }
+
+  /** Writes what the dry run said would change, rank by rank in kind order; parallel within a rank. */
+  private ChangeSet writeAll(List<Prepared> prepared, Map<ObjectRef, GenericKubernetesResource> applied) {
+    Map<Integer, List<Prepared>> byRank = new TreeMap<>();
+    for (Prepared p : prepared) {
+      byRank.computeIfAbsent(KindOrder.rank(p.desired().ref()), r -> new ArrayList<>()).add(p);
+    }
+    List<Change> changes = new ArrayList<>();
+    for (List<Prepared> rank : byRank.values()) {
+      changes.addAll(inParallel(rank, p -> write(p, applied)));
+    }
+    changes.sort((a, b) -> KindOrder.APPLY.compare(a.ref(), b.ref()));
+    return new ChangeSet(changes);
+  }
+
+  private Change write(Prepared prepared, Map<ObjectRef, GenericKubernetesResource> applied) {
+    Action action = prepared.change().action();
+    ObjectRef ref = prepared.desired().ref();
+    if (action == Action.CREATED || action == Action.CONFIGURED) {
+      try {
+        applied.put(ref, manager.apply(prepared.desired().object()));
+      } catch (KubernetesClientException e) {
+        return new Change(ref, Action.FAILED, SecretRedaction.redact(reason(e),
+            manager.asMap(prepared.desired().object())));
+      }
+    } else if (prepared.live() != null) {
+      applied.put(ref, prepared.live());
+    }
+    return prepared.change();
+  }
+
+  private void awaitEstablished(List<Prepared> firstStage) {
+    for (Prepared p : firstStage) {
+      if (KindOrder.isCrd(p.desired().ref())) {
+        manager.awaitEstablished(p.desired().ref().name(), CRD_ESTABLISHED_TIMEOUT);
+      }
+    }
+  }
+
+  private static List<ObjectError> errors(List<Prepared> prepared) {
+    return prepared.stream().map(Prepared::error).filter(e -> e != null).toList();
+  }
+
+  static String reason(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+      return e.getStatus().getMessage();
+    }
+    return e.getMessage();
+  }
+
+  private <T, R> List<R> inParallel(List<T> items, Function<T, R> work) {
+    List<Future<R>> futures = items.stream().map(item -> pool.submit(() -> work.apply(item))).toList();
+    List<R> results = new ArrayList<>(futures.size());
+    for (Future<R> future : futures) {
+      try {
+        results.add(future.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while applying", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+    return results;
+  }
+}

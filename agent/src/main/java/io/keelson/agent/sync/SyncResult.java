@@ -1,0 +1,34 @@
+package io.keelson.agent.sync;
+
+import io.keelson.agent.health.Health;
+import io.keelson.agent.model.RenderError;
+import io.keelson.agent.plan.ChangeSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one sync of one source did, as a value: the status endpoint, logs, Events and metrics are all
+ * rendered from it.
+ *
+ * @param outcome APPLIED (every object applied), REJECTED (render or the dry-run gate failed: nothing
+ *     written, nothing pruned, the last good revision stays) or FAILED (written in part)
+ * @param notConverged one line saying why the cluster does not match the revision, empty when it does
+ */
+public record SyncResult(String source, String revision, Outcome outcome, ChangeSet changes,
+    List<RenderError> renderErrors, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
+    List<Health> health, String notConverged, Instant finishedAt, Duration duration) {
+
+  public enum Outcome { APPLIED, REJECTED, FAILED }
+
+  public SyncResult {
+    renderErrors = List.copyOf(renderErrors);
+    objectErrors = List.copyOf(objectErrors);
+    health = List.copyOf(health);
+  }
+
+  public boolean converged() {
+    return notConverged.isEmpty();
+  }
+}

@@ -1,0 +1,137 @@
+package io.keelson.agent.sync;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keelson.agent.health.Health;
+import io.keelson.agent.inventory.Inventory;
+import io.keelson.agent.model.DesiredObject;
+import io.keelson.agent.model.Ownership;
+import io.keelson.agent.model.Rendered;
+import io.keelson.agent.plan.ChangeSet;
+import io.keelson.agent.render.ManifestRenderer;
+import io.keelson.agent.render.RenderOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the cluster match one source's revision: render, release-aware transform, staged server-side
+ * apply behind a dry-run gate, inventory, guarded prune, health; then keeps it matching by correcting
+ * drift. {@link #sync} returns the whole story as a {@link SyncResult}.
+ */
+public final class Synchronizer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Synchronizer.class);
+
+  private final SyncOptions options;
+  private final Clock clock;
+  private final ResourceManager manager;
+  private final ManifestRenderer renderer;
+  private final DesiredStateTransform transform;
+  private final StagedApply applier;
+  private final InventoryStore inventories;
+  private final Pruner pruner;
+  private final HealthWaiter health;
+  private final DriftWatcher drift;
+  private final ExecutorService pool;
+  private final Object syncLock = new Object();
+
+  public Synchronizer(KubernetesClient client, SyncOptions options, DesiredStateTransform transform, Clock clock,
+      Consumer<DriftCorrection> driftListener) {
+    this.options = options;
+    this.clock = clock;
+    this.transform = transform;
+    this.manager = new ResourceManager(client, new ApiDiscovery(client, clock));
+    this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
+        .withAllowedNamespaces(options.allowedNamespaces())
+        .withDeniedKinds(options.deniedKinds()));
+    this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
+      Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.applier = new StagedApply(manager, pool);
+    this.inventories = new InventoryStore(client, options.agentNamespace());
+    this.pruner = new Pruner(manager);
+    this.health = new HealthWaiter(manager, clock);
+    this.drift = new DriftWatcher(client, manager, applier, options.source(), clock, syncLock, driftListener);
+  }
+
+  public SyncResult sync(Snapshot snapshot) {
+    synchronized (syncLock) {
+      Instant start = clock.instant();
+      manager.discovery().refresh();
+      Rendered rendered = transform.apply(
+          renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced));
+      if (!rendered.ok()) {
+        return finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered, List.of(),
+            Optional.empty(), List.of());
+      }
+      List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
+      Inventory previous = inventories.read(options.source()).map(InventoryStore.Stored::inventory)
+          .orElse(Inventory.empty());
+      Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
+
+      StagedApply.Outcome applied = applier.run(desired, () ->
+          // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
+          inventories.write(options.source(), previous.with(current.objects()), snapshot.revision()));
+      if (!applied.ok()) {
+        SyncResult.Outcome outcome = applied.changes().writes() == 0
+            ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
+        return finish(snapshot, start, outcome, applied.changes(), rendered, applied.errors(), Optional.empty(),
+            List.of());
+      }
+
+      Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
+          options.prune());
+      inventories.write(options.source(), current.with(pruned.retained()), snapshot.revision());
+      drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
+          LinkedHashMap::new)));
+      List<Health> readiness = health.await(applied.applied(), options.healthTimeout());
+      return finish(snapshot, start, SyncResult.Outcome.APPLIED, applied.changes().plus(pruned.changes()), rendered,
+          List.of(), pruned.refusal(), readiness);
+    }
+  }
+
+  /** Drift corrections made since start, newest first (bounded). */
+  public List<DriftCorrection> recentDriftCorrections() {
+    return drift.recent();
+  }
+
+  private SyncResult finish(Snapshot snapshot, Instant start, SyncResult.Outcome outcome, ChangeSet changes,
+      Rendered rendered, List<ObjectError> objectErrors, Optional<String> pruneRefusal, List<Health> readiness) {
+    String notConverged = Convergence.explain(rendered.errors(), objectErrors, changes, pruneRefusal, readiness);
+    Instant end = clock.instant();
+    SyncResult result = new SyncResult(options.source(), snapshot.revision(), outcome, changes, rendered.errors(),
+        objectErrors, pruneRefusal, readiness, notConverged, end, Duration.between(start, end));
+    LOG.info("sync {}@{}: {} — {}{}", options.source(), snapshot.revision(), outcome, changes.summary(),
+        notConverged.isEmpty() ? "" : "; not converged: " + notConverged);
+    return result;
+  }
+
+  /** Git's object plus the source label that marks it as ours (for informers and prune). */
+  private DesiredObject labelled(DesiredObject object) {
+    GenericKubernetesResource copy = manager.fromMap(manager.asMap(object.object()));
+    Map<String, String> labels = new HashMap<>(Optional.ofNullable(copy.getMetadata().getLabels()).orElse(Map.of()));
+    labels.put(Ownership.SOURCE_LABEL, options.source());
+    copy.getMetadata().setLabels(labels);
+    return new DesiredObject(object.ref(), copy, object.origin());
+  }
+
+  @Override
+  public void close() {
+    drift.close();
+    pool.shutdownNow();
+  }
+}
