@@ -57,7 +57,9 @@ final class YamlDocuments {
     options.setAllowDuplicateKeys(false);
     options.setCodePointLimit(maxCodePoints);
     options.setProcessComments(false);
-    options.setTagInspector(tag -> false);
+    // Global tags pass the composer on purpose: ValueBuilder rejects every non-standard tag with one
+    // clear message, and nothing here ever constructs a class from a tag.
+    options.setTagInspector(tag -> true);
     StreamReader reader = new StreamReader(text);
     Composer composer = new Composer(new ParserImpl(reader, options), new Resolver(), options);
 
