@@ -72,7 +72,7 @@ final class YamlDocuments {
         index++;
         if (index > maxDocuments) {
           errors.add(new RenderError(new Origin(file, index, reader.getLine() + 1),
-              "file has more than " + maxDocuments + " documents"));
+              "file has more documents than the limit of " + maxDocuments));
           break;
         }
         Node root = composer.getNode();

@@ -337,4 +337,23 @@ class ManifestRendererTest {
         error -> assertThat(error).isEqualTo(
             "two.json:2 (document 1): a JSON file holds one value (an object or a List); more follows"));
   }
+
+  @Test
+  void appliesTheAliasAndDocumentLimitsOfItsOptions() {
+    new Tree(root).file("aliases.yaml", "a: &a [1]\nb: [*a, *a, *a]\n").file("docs.yaml", Tree.configMap("a") + "---\n" + Tree.configMap("b"));
+
+    Rendered rendered = render(RenderOptions.defaults("apps").withMaxAliases(2).withMaxDocuments(1), ".");
+
+    assertThat(errors(rendered)).containsExactly(
+        "aliases.yaml:2 (document 1): too many aliases: more than 2 aliases to lists or mappings in one file"
+            + " (a YAML alias bomb?)",
+        "docs.yaml:7 (document 2): file has more documents than the limit of 1");
+  }
+
+  @Test
+  void rejectsFilesThatAreNotUtf8() throws java.io.IOException {
+    java.nio.file.Files.write(root.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'});
+
+    assertThat(errors(render("."))).containsExactly("latin1.yaml: file is not valid UTF-8");
+  }
 }

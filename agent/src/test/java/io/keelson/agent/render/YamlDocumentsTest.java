@@ -133,7 +133,7 @@ class YamlDocumentsTest {
   @Test
   void capsTheDocumentsPerFile() {
     assertThat(errors("a: 1\n---\na: 1\n---\na: 1\n---\na: 1\n---\na: 1\n---\na: 1\n"))
-        .containsExactly("f.yaml:10 (document 6): file has more than 5 documents");
+        .containsExactly("f.yaml:10 (document 6): file has more documents than the limit of 5");
   }
 
   @Test
