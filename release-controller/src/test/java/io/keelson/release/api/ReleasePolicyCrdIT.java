@@ -18,6 +18,7 @@ import io.keelson.release.model.TemplateHash;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.TestNamespace;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -60,7 +61,7 @@ class ReleasePolicyCrdIT {
 
   @Test
   void theApiServerRejectsInvalidPolicies(KubernetesClient client, TestNamespace ns) {
-    Map<String, Consumer<Map<String, Object>>> invalid = new java.util.LinkedHashMap<>();
+    Map<String, Consumer<Map<String, Object>>> invalid = new LinkedHashMap<>();
     invalid.put("spec.targetRef", spec -> spec.remove("targetRef"));
     invalid.put("spec.steps.weights[1]", spec -> spec.put("steps", Map.of("weights", List.of(10, 150))));
     invalid.put("spec.steps", spec -> spec.put("steps", Map.of("weights", List.of(10), "stepWeight", 5)));
