@@ -1,0 +1,161 @@
+package io.keelson.release.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The release controller's record of a policy's releases; the only part of a policy it writes. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReleasePolicyStatus {
+
+  /** Past releases kept in {@link #history}, newest last; the CRD enforces the same bound. */
+  public static final int HISTORY_LIMIT = 20;
+
+  /** Where the current release stands. */
+  private ReleasePhase phase;
+  /** The release running in production. */
+  private ReleaseIdentity stable;
+  /** The release being tried, if any. */
+  private ReleaseIdentity candidate;
+  /** The released pod template, exactly as Git declared it; render gives it to the stable Deployment. */
+  private PodTemplateSpec stableTemplate;
+  /** The canary's current share of traffic, in percent. */
+  private Integer canaryWeight;
+  /** The current step: 0 = test route, 1.. = index into the weights, plus one. */
+  private Integer step;
+  /** RFC 3339 time the current step's routing took effect: the start of its metric windows. */
+  private String stepStartedAt;
+  /** Failed checks counted towards the failure threshold in the current release. */
+  private Integer failures;
+  /** Per-step measurements of the current release. */
+  private List<Evidence> evidence;
+  /** Standard Kubernetes conditions (e.g. Ready, Progressing). */
+  private List<Condition> conditions;
+  /** Finished releases, newest last, at most {@link #HISTORY_LIMIT}. */
+  private List<HistoryEntry> history;
+  /** The policy generation this status was computed from. */
+  private Long observedGeneration;
+
+  public ReleasePhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(ReleasePhase phase) {
+    this.phase = phase;
+  }
+
+  public ReleaseIdentity getStable() {
+    return stable;
+  }
+
+  public void setStable(ReleaseIdentity stable) {
+    this.stable = stable;
+  }
+
+  public ReleaseIdentity getCandidate() {
+    return candidate;
+  }
+
+  public void setCandidate(ReleaseIdentity candidate) {
+    this.candidate = candidate;
+  }
+
+  public PodTemplateSpec getStableTemplate() {
+    return stableTemplate;
+  }
+
+  public void setStableTemplate(PodTemplateSpec stableTemplate) {
+    this.stableTemplate = stableTemplate;
+  }
+
+  public Integer getCanaryWeight() {
+    return canaryWeight;
+  }
+
+  public void setCanaryWeight(Integer canaryWeight) {
+    this.canaryWeight = canaryWeight;
+  }
+
+  public Integer getStep() {
+    return step;
+  }
+
+  public void setStep(Integer step) {
+    this.step = step;
+  }
+
+  public String getStepStartedAt() {
+    return stepStartedAt;
+  }
+
+  public void setStepStartedAt(String stepStartedAt) {
+    this.stepStartedAt = stepStartedAt;
+  }
+
+  public Integer getFailures() {
+    return failures;
+  }
+
+  public void setFailures(Integer failures) {
+    this.failures = failures;
+  }
+
+  public List<Evidence> getEvidence() {
+    return evidence;
+  }
+
+  public void setEvidence(List<Evidence> evidence) {
+    this.evidence = evidence;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public List<HistoryEntry> getHistory() {
+    return history;
+  }
+
+  public void setHistory(List<HistoryEntry> history) {
+    this.history = history;
+  }
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  /** Appends a finished release to {@link #history}, dropping the oldest beyond {@link #HISTORY_LIMIT}. */
+  public void recordHistory(HistoryEntry entry) {
+    List<HistoryEntry> entries = history == null ? new ArrayList<>() : new ArrayList<>(history);
+    entries.add(Objects.requireNonNull(entry, "entry"));
+    history = new ArrayList<>(entries.subList(Math.max(0, entries.size() - HISTORY_LIMIT), entries.size()));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReleasePolicyStatus that
+        && phase == that.phase && Objects.equals(stable, that.stable)
+        && Objects.equals(candidate, that.candidate) && Objects.equals(stableTemplate, that.stableTemplate)
+        && Objects.equals(canaryWeight, that.canaryWeight) && Objects.equals(step, that.step)
+        && Objects.equals(stepStartedAt, that.stepStartedAt) && Objects.equals(failures, that.failures)
+        && Objects.equals(evidence, that.evidence) && Objects.equals(conditions, that.conditions)
+        && Objects.equals(history, that.history) && Objects.equals(observedGeneration, that.observedGeneration);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(phase, stable, candidate, stableTemplate, canaryWeight, step, stepStartedAt, failures,
+        evidence, conditions, history, observedGeneration);
+  }
+}

@@ -1,0 +1,253 @@
+package io.keelson.release.api;
+
+import io.keelson.release.model.Durations;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The CRD schema's rules applied offline, so that a policy can be judged before it reaches an API server
+ * (render, CLI). Keep in step with {@code crds/releasepolicies.keelson.io.yaml}.
+ */
+public final class ReleasePolicyValidator {
+
+  private static final Pattern URL = Pattern.compile("^https?://.+");
+
+  /**
+   * One broken rule.
+   *
+   * @param field the field's path, as the API server writes it (e.g. {@code spec.steps.weights[1]})
+   * @param message what is wrong
+   */
+  public record Violation(String field, String message) {
+    @Override
+    public String toString() {
+      return field + ": " + message;
+    }
+  }
+
+  /** Every rule {@code spec} breaks, in field order; empty when the policy is valid. */
+  public List<Violation> validate(ReleasePolicySpec spec) {
+    List<Violation> out = new ArrayList<>();
+    if (spec == null) {
+      out.add(new Violation("spec", "Required value"));
+      return out;
+    }
+    validateTarget(spec.getTargetRef(), out);
+    validateService(spec.getService(), out);
+    validateTestRoute(spec, out);
+    validateSteps(spec.getSteps(), out);
+    validateChecks(spec.getChecks(), out);
+    if (spec.getFailureThreshold() != null && spec.getFailureThreshold() < 1) {
+      out.add(new Violation("spec.failureThreshold", "must be at least 1"));
+    }
+    duration("spec.inconclusiveBudget", spec.getInconclusiveBudget(), out);
+    duration("spec.errorBudget", spec.getErrorBudget(), out);
+    duration("spec.progressDeadline", spec.getProgressDeadline(), out);
+    if (spec.getNotifications() != null && spec.getNotifications().webhooks() != null) {
+      List<String> webhooks = spec.getNotifications().webhooks();
+      for (int i = 0; i < webhooks.size(); i++) {
+        url("spec.notifications.webhooks[" + i + "]", webhooks.get(i), out);
+      }
+    }
+    if (spec.getCanaryReplicas() != null && spec.getCanaryReplicas() < 1) {
+      out.add(new Violation("spec.canaryReplicas", "must be at least 1"));
+    }
+    return out;
+  }
+
+  private static void validateTarget(TargetRef target, List<Violation> out) {
+    if (target == null) {
+      out.add(new Violation("spec.targetRef", "Required value"));
+    } else if (blank(target.name())) {
+      out.add(new Violation("spec.targetRef.name", "Required value"));
+    }
+  }
+
+  private static void validateService(ServiceSpec service, List<Violation> out) {
+    if (service == null) {
+      out.add(new Violation("spec.service", "Required value"));
+      return;
+    }
+    if (blank(service.name())) {
+      out.add(new Violation("spec.service.name", "Required value"));
+    }
+    if (service.port() == null) {
+      out.add(new Violation("spec.service.port", "Required value"));
+    } else if (service.port() < 1 || service.port() > 65535) {
+      out.add(new Violation("spec.service.port", "must be between 1 and 65535"));
+    }
+    if (service.retries() != null) {
+      if (service.retries().attempts() != null && service.retries().attempts() < 0) {
+        out.add(new Violation("spec.service.retries.attempts", "must not be negative"));
+      }
+      duration("spec.service.retries.perTryTimeout", service.retries().perTryTimeout(), out);
+    }
+    duration("spec.service.timeout", service.timeout(), out);
+  }
+
+  private static void validateTestRoute(ReleasePolicySpec spec, List<Violation> out) {
+    TestRoute route = spec.getTestRoute();
+    if (route == null) {
+      return;
+    }
+    if (blank(route.header())) {
+      out.add(new Violation("spec.testRoute.header", "Required value"));
+    }
+    if (route.match() == null) {
+      out.add(new Violation("spec.testRoute.match", "Required value"));
+    } else {
+      if (route.match().type() == null) {
+        out.add(new Violation("spec.testRoute.match.type", "Required value: one of exact, prefix, regex"));
+      }
+      if (blank(route.match().value())) {
+        out.add(new Violation("spec.testRoute.match.value", "Required value"));
+      }
+    }
+    duration("spec.testRoute.duration", route.duration(), out);
+    if (route.checks() != null) {
+      Set<String> declared = new HashSet<>();
+      if (spec.getChecks() != null) {
+        spec.getChecks().forEach(check -> declared.add(check.name()));
+      }
+      for (int i = 0; i < route.checks().size(); i++) {
+        if (!declared.contains(route.checks().get(i))) {
+          out.add(new Violation("spec.testRoute.checks[" + i + "]",
+              "names no check declared in spec.checks: " + route.checks().get(i)));
+        }
+      }
+    }
+    if (route.webhook() != null) {
+      url("spec.testRoute.webhook", route.webhook(), out);
+    }
+  }
+
+  private static void validateSteps(Steps steps, List<Violation> out) {
+    if (steps == null) {
+      out.add(new Violation("spec.steps", "Required value"));
+      return;
+    }
+    if ((steps.weights() == null) == (steps.stepWeight() == null)) {
+      out.add(new Violation("spec.steps", "exactly one of steps.weights or steps.stepWeight must be set"));
+    }
+    if (steps.weights() != null) {
+      List<Integer> weights = steps.weights();
+      if (weights.isEmpty()) {
+        out.add(new Violation("spec.steps.weights", "must hold at least one weight"));
+      }
+      for (int i = 0; i < weights.size(); i++) {
+        Integer weight = weights.get(i);
+        if (weight == null || weight < 0 || weight > 100) {
+          out.add(new Violation("spec.steps.weights[" + i + "]", "must be between 0 and 100"));
+        } else if (i > 0 && weights.get(i - 1) != null && weight <= weights.get(i - 1)) {
+          out.add(new Violation("spec.steps.weights[" + i + "]", "steps.weights must be strictly increasing"));
+        }
+      }
+    }
+    if (steps.stepWeight() != null && (steps.stepWeight() < 1 || steps.stepWeight() > 100)) {
+      out.add(new Violation("spec.steps.stepWeight", "must be between 1 and 100"));
+    }
+    if (steps.maxWeight() != null) {
+      if (steps.maxWeight() < 1 || steps.maxWeight() > 100) {
+        out.add(new Violation("spec.steps.maxWeight", "must be between 1 and 100"));
+      }
+      if (steps.stepWeight() == null) {
+        out.add(new Violation("spec.steps.maxWeight", "steps.maxWeight requires steps.stepWeight"));
+      } else if (steps.stepWeight() > steps.maxWeight()) {
+        out.add(new Violation("spec.steps.stepWeight", "steps.stepWeight must not exceed steps.maxWeight"));
+      }
+    }
+    duration("spec.steps.interval", steps.interval(), out);
+  }
+
+  private static void validateChecks(List<Check> checks, List<Violation> out) {
+    if (checks == null) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < checks.size(); i++) {
+      String at = "spec.checks[" + i + "]";
+      Check check = checks.get(i);
+      if (check == null) {
+        out.add(new Violation(at, "Required value"));
+        continue;
+      }
+      if (blank(check.name())) {
+        out.add(new Violation(at + ".name", "Required value"));
+      } else if (!names.add(check.name())) {
+        out.add(new Violation(at + ".name", "Duplicate value: " + check.name()));
+      }
+      if (check.minRequests() != null && check.minRequests() < 0) {
+        out.add(new Violation(at + ".minRequests", "must not be negative"));
+      }
+      int kinds = (check.errorRate() != null ? 1 : 0) + (check.latency() != null ? 1 : 0)
+          + (check.comparison() != null ? 1 : 0) + (check.custom() != null ? 1 : 0);
+      if (kinds != 1) {
+        out.add(new Violation(at, "a check sets exactly one of errorRate, latency, comparison or custom"));
+      }
+      if (check.errorRate() != null) {
+        ratio(at + ".errorRate.max", check.errorRate().max(), out);
+      }
+      if (check.latency() != null) {
+        ratio(at + ".latency.quantile", check.latency().quantile(), out);
+        nonNegative(at + ".latency.maxMs", check.latency().maxMs(), out);
+      }
+      if (check.comparison() != null) {
+        Check.Comparison comparison = check.comparison();
+        if (comparison.metric() == null) {
+          out.add(new Violation(at + ".comparison.metric", "Required value: one of errorRate, latency"));
+        }
+        nonNegative(at + ".comparison.maxDegradation", comparison.maxDegradation(), out);
+        if (comparison.quantile() != null || comparison.metric() == Check.ComparisonMetric.LATENCY) {
+          if (comparison.quantile() == null) {
+            out.add(new Violation(at + ".comparison.quantile", "a latency comparison needs a quantile"));
+          } else {
+            ratio(at + ".comparison.quantile", comparison.quantile(), out);
+          }
+        }
+      }
+      if (check.custom() != null) {
+        if (blank(check.custom().query())) {
+          out.add(new Violation(at + ".custom.query", "Required value"));
+        }
+        if (check.custom().min() == null && check.custom().max() == null) {
+          out.add(new Violation(at + ".custom", "a custom check needs min or max"));
+        }
+      }
+    }
+  }
+
+  private static void ratio(String field, Double value, List<Violation> out) {
+    if (value == null) {
+      out.add(new Violation(field, "Required value"));
+    } else if (!(value >= 0 && value <= 1)) {
+      out.add(new Violation(field, "must be between 0 and 1"));
+    }
+  }
+
+  private static void nonNegative(String field, Double value, List<Violation> out) {
+    if (value == null) {
+      out.add(new Violation(field, "Required value"));
+    } else if (!(value >= 0)) {
+      out.add(new Violation(field, "must not be negative"));
+    }
+  }
+
+  private static void duration(String field, String value, List<Violation> out) {
+    if (value != null && Durations.parse(value).isEmpty()) {
+      out.add(new Violation(field, "must be a duration such as 30s, 5m or 1h30m, not " + value));
+    }
+  }
+
+  private static void url(String field, String value, List<Violation> out) {
+    if (value == null || !URL.matcher(value).matches()) {
+      out.add(new Violation(field, "must be an http(s) URL"));
+    }
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+}

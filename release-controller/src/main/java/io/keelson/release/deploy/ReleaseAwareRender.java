@@ -1,0 +1,436 @@
+package io.keelson.release.deploy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.ReleasePolicy;
+import io.keelson.release.api.ReleasePolicySpec;
+import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.ReleasePolicyValidator;
+import io.keelson.release.model.TemplateHash;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The deploy half of a release (DESIGN §2): {@code desired = render(git revision, release status)}.
+ *
+ * <p>For every Deployment a ReleasePolicy governs, the Git pod template is compared with the released one
+ * recorded in the policy status. While they differ, the Deployment keeps the released template (every
+ * other field from Git) and a canary Deployment and Service carry the candidate; the release controller
+ * then moves traffic. Pure: no client, no I/O, inputs never mutated, output order follows the input.
+ */
+public final class ReleaseAwareRender {
+
+  /** Label on generated objects: the name of the policy they belong to. */
+  public static final String RELEASE_LABEL = "keelson.io/release";
+  /** Annotation on generated objects: the {@link TemplateHash} of the candidate template. */
+  public static final String CANDIDATE_HASH_ANNOTATION = "keelson.io/candidate-hash";
+  /** Suffix of canary object names and of the canary's selector label values. */
+  public static final String CANARY_SUFFIX = "-canary";
+
+  private static final String ISTIO_GROUP = "networking.istio.io";
+  private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
+  /** Reads policy specs strictly: an unknown field in Git is a typo, not something to drop silently. */
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  /** Copies and converts fabric8 model objects, which keep unknown fields themselves. */
+  private static final ObjectMapper LENIENT = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final ReleasePolicyValidator validator = new ReleasePolicyValidator();
+
+  /**
+   * The desired state of a revision, given where each release stands.
+   *
+   * @param objects everything Git declares (already namespace-defaulted), ReleasePolicies included as
+   *     {@link GenericKubernetesResource}s of kind ReleasePolicy
+   * @param liveStatus the status of each policy as read from the cluster; a missing key = never released
+   * @return the objects to apply and, if the revision is unfit, the problems; a caller rejects a revision
+   *     with any problem
+   */
+  public Result apply(List<GenericKubernetesResource> objects, Map<PolicyKey, ReleasePolicyStatus> liveStatus) {
+    Objects.requireNonNull(objects, "objects");
+    Objects.requireNonNull(liveStatus, "liveStatus");
+    List<GenericKubernetesResource> input = objects.stream().map(ReleaseAwareRender::copy).toList();
+    List<Problem> problems = new ArrayList<>();
+
+    List<Policy> policies = readPolicies(input, problems);
+    Map<ObjectId, Policy> governing = governing(policies, input, problems);
+    checkRouting(policies, input, problems);
+
+    List<GenericKubernetesResource> out = new ArrayList<>();
+    List<Release> releases = new ArrayList<>();
+    for (GenericKubernetesResource object : input) {
+      Policy policy = governing.get(ObjectId.of(object));
+      if (policy == null) {
+        out.add(object);
+      } else {
+        release(object, policy, input, liveStatus.get(policy.key()), out, releases, problems);
+      }
+    }
+    return new Result(List.copyOf(out), List.copyOf(problems), List.copyOf(releases));
+  }
+
+  /**
+   * The render's outcome.
+   *
+   * @param objects the desired objects, in input order, each canary right after its stable Deployment
+   * @param problems why the revision cannot be applied as is; empty when it can
+   * @param releases one entry per governed Deployment: what the release controller needs to know about it
+   */
+  public record Result(List<GenericKubernetesResource> objects, List<Problem> problems, List<Release> releases) {}
+
+  /**
+   * A reason the revision cannot be applied.
+   *
+   * @param objects the objects at fault, as declared in Git (e.g. the VirtualService and the policy)
+   * @param message what is wrong, in a sentence
+   */
+  public record Problem(List<ObjectId> objects, String message) {}
+
+  /**
+   * A governed Deployment's place in its release.
+   *
+   * @param policy the governing policy
+   * @param deployment the Deployment as Git declares it
+   * @param state what render emitted for it
+   * @param gitTemplateHash {@link TemplateHash} of the Git template (the candidate when they differ)
+   * @param stableTemplateHash {@link TemplateHash} of {@code status.stableTemplate}; null if never released
+   * @param gitTemplate the Git template exactly as declared: what the controller records as
+   *     {@code status.stableTemplate} at promotion, or on the first sight of an unreleased Deployment
+   */
+  public record Release(PolicyKey policy, ObjectId deployment, ReleaseState state, String gitTemplateHash,
+      String stableTemplateHash, PodTemplateSpec gitTemplate) {}
+
+  /** What render emitted for a governed Deployment. */
+  public enum ReleaseState {
+    /** No released template recorded yet: the Deployment as Git declares it, no canary. */
+    UNRELEASED,
+    /** Git declares the released template: the Deployment as Git declares it, no canary. */
+    STEADY,
+    /** Stable keeps the released template; the canary Deployment and Service run the candidate. */
+    CANARY,
+    /** Stable rolls to the candidate while the canary still runs. */
+    PROMOTING,
+    /** The candidate failed: stable keeps the released template and no canary is emitted. */
+    HELD_BACK
+  }
+
+  private record Policy(PolicyKey key, ObjectId id, ReleasePolicySpec spec) {
+
+    String targetName() {
+      return spec.getTargetRef().name();
+    }
+
+    ObjectId deployment() {
+      return new ObjectId("apps/v1", "Deployment", key.namespace(), targetName());
+    }
+  }
+
+  private List<Policy> readPolicies(List<GenericKubernetesResource> input, List<Problem> problems) {
+    List<Policy> policies = new ArrayList<>();
+    for (GenericKubernetesResource object : input) {
+      ObjectId id = ObjectId.of(object);
+      if (!ReleasePolicy.KIND.equals(id.kind()) || !ReleasePolicy.GROUP.equals(id.group())) {
+        continue;
+      }
+      if (id.namespace() == null) {
+        problems.add(new Problem(List.of(id), "a ReleasePolicy must have a namespace"));
+        continue;
+      }
+      ReleasePolicySpec spec;
+      try {
+        spec = MAPPER.convertValue(object.getAdditionalProperties().get("spec"), ReleasePolicySpec.class);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(List.of(id), "spec cannot be read: " + firstLine(e.getMessage())));
+        continue;
+      }
+      List<ReleasePolicyValidator.Violation> violations = validator.validate(spec);
+      if (!violations.isEmpty()) {
+        problems.add(new Problem(List.of(id), "invalid ReleasePolicy: "
+            + violations.stream().map(ReleasePolicyValidator.Violation::toString).collect(Collectors.joining("; "))));
+        continue;
+      }
+      policies.add(new Policy(new PolicyKey(id.namespace(), id.name()), id, spec));
+    }
+    return policies;
+  }
+
+  /** The policy governing each Deployment, for Deployments governed by exactly one valid policy. */
+  private static Map<ObjectId, Policy> governing(List<Policy> policies, List<GenericKubernetesResource> input,
+      List<Problem> problems) {
+    Map<ObjectId, List<Policy>> byTarget = new LinkedHashMap<>();
+    for (Policy policy : policies) {
+      byTarget.computeIfAbsent(policy.deployment(), target -> new ArrayList<>()).add(policy);
+    }
+    Map<ObjectId, Policy> governing = new LinkedHashMap<>();
+    byTarget.forEach((target, candidates) -> {
+      GenericKubernetesResource deployment = find(input, "apps", "Deployment", target.namespace(), target.name());
+      List<ObjectId> ids = candidates.stream().map(Policy::id).toList();
+      if (candidates.size() > 1) {
+        problems.add(new Problem(ids, "ReleasePolicies " + candidates.stream().map(p -> p.key().name())
+            .collect(Collectors.joining(", ")) + " all govern Deployment " + target.name()
+            + "; at most one policy may govern a Deployment"));
+      } else if (deployment == null) {
+        problems.add(new Problem(ids, "ReleasePolicy " + candidates.get(0).key().name()
+            + " targets Deployment " + target.name() + ", which this revision does not declare"));
+      } else {
+        governing.put(ObjectId.of(deployment), candidates.get(0));
+      }
+    });
+    return governing;
+  }
+
+  /** The release controller owns routing for a policy's hosts: Git may not declare it too. */
+  private static void checkRouting(List<Policy> policies, List<GenericKubernetesResource> input,
+      List<Problem> problems) {
+    for (GenericKubernetesResource object : input) {
+      ObjectId id = ObjectId.of(object);
+      if (!ISTIO_GROUP.equals(id.group())) {
+        continue;
+      }
+      List<String> hosts;
+      if ("VirtualService".equals(id.kind())) {
+        hosts = strings(path(object, "spec", "hosts"));
+      } else if ("DestinationRule".equals(id.kind())) {
+        Object host = path(object, "spec", "host");
+        hosts = host instanceof String text ? List.of(text) : List.of();
+      } else {
+        continue;
+      }
+      for (Policy policy : policies) {
+        Set<String> owned = ownedHosts(policy, id.namespace());
+        hosts.stream().filter(owned::contains).findFirst().ifPresent(host -> problems.add(new Problem(
+            List.of(id, policy.id()), id.kind() + " " + id.name() + " routes host " + host
+            + ", which ReleasePolicy " + policy.key().name()
+            + " releases; the release controller owns routing for that host, remove it from Git")));
+      }
+    }
+  }
+
+  private static Set<String> ownedHosts(Policy policy, String routingNamespace) {
+    String namespace = policy.key().namespace();
+    String service = policy.spec().getService().name();
+    Set<String> hosts = new LinkedHashSet<>();
+    hosts.add(policy.spec().getService().hostIn(namespace));
+    hosts.add(service + "." + namespace + ".svc.cluster.local");
+    if (policy.spec().getService().hosts() != null) {
+      hosts.addAll(policy.spec().getService().hosts());
+    }
+    if (namespace.equals(routingNamespace)) {
+      // Istio resolves short names against the routing object's own namespace.
+      hosts.add(service);
+      hosts.add(service + "." + namespace);
+      hosts.add(service + "." + namespace + ".svc");
+    }
+    return hosts;
+  }
+
+  private void release(GenericKubernetesResource deployment, Policy policy, List<GenericKubernetesResource> input,
+      ReleasePolicyStatus status, List<GenericKubernetesResource> out, List<Release> releases,
+      List<Problem> problems) {
+    ObjectId deploymentId = ObjectId.of(deployment);
+    List<Problem> found = new ArrayList<>();
+    Map<String, Object> gitTemplate = object(path(deployment, "spec", "template"));
+    PodTemplateSpec gitPodTemplate = null;
+    try {
+      gitPodTemplate = LENIENT.convertValue(gitTemplate, PodTemplateSpec.class);
+    } catch (IllegalArgumentException e) {
+      found.add(new Problem(List.of(deploymentId), "spec.template cannot be read: " + firstLine(e.getMessage())));
+    }
+    Map<String, Object> selector = object(path(deployment, "spec", "selector", "matchLabels"));
+    if (path(deployment, "spec", "selector", "matchExpressions") instanceof List<?> expressions
+        && !expressions.isEmpty()) {
+      found.add(new Problem(List.of(deploymentId, policy.id()),
+          "a released Deployment must select its pods by matchLabels only, not matchExpressions"));
+    } else if (selector.isEmpty()) {
+      found.add(new Problem(List.of(deploymentId, policy.id()),
+          "a released Deployment needs spec.selector.matchLabels, so that its canary's selector can differ"));
+    }
+    String serviceName = policy.spec().getService().name();
+    GenericKubernetesResource service = find(input, "", "Service", policy.key().namespace(), serviceName);
+    if (service == null) {
+      found.add(new Problem(List.of(policy.id()), "ReleasePolicy " + policy.key().name() + " names Service "
+          + serviceName + ", which this revision does not declare"));
+    } else if (object(path(service, "spec", "selector")).isEmpty()) {
+      found.add(new Problem(List.of(ObjectId.of(service), policy.id()),
+          "Service " + serviceName + " has no selector, so no canary Service can be derived from it"));
+    }
+    checkNameFree(input, "apps", "Deployment", deploymentId.namespace(), deploymentId.name() + CANARY_SUFFIX,
+        policy, found);
+    checkNameFree(input, "", "Service", policy.key().namespace(), serviceName + CANARY_SUFFIX, policy, found);
+    if (!found.isEmpty()) {
+      problems.addAll(found);
+      out.add(deployment);
+      return;
+    }
+
+    String gitHash = TemplateHash.of(gitTemplate);
+    PodTemplateSpec stableTemplate = status == null ? null : status.getStableTemplate();
+    String stableHash = stableTemplate == null ? null : TemplateHash.of(stableTemplate);
+    ReleaseState state = state(status, gitHash, stableHash);
+    releases.add(new Release(policy.key(), deploymentId, state, gitHash, stableHash, gitPodTemplate));
+
+    switch (state) {
+      case UNRELEASED, STEADY -> out.add(deployment);
+      case HELD_BACK -> out.add(withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)));
+      case CANARY, PROMOTING -> {
+        out.add(state == ReleaseState.PROMOTING ? deployment
+            : withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)));
+        Set<String> canaryKeys = new LinkedHashSet<>(selector.keySet());
+        canaryKeys.addAll(object(path(service, "spec", "selector")).keySet());
+        out.add(canaryDeployment(deployment, policy, gitHash, canaryKeys));
+        out.add(canaryService(service, policy, gitHash));
+      }
+    }
+  }
+
+  private static ReleaseState state(ReleasePolicyStatus status, String gitHash, String stableHash) {
+    if (stableHash == null) {
+      return ReleaseState.UNRELEASED;
+    }
+    if (stableHash.equals(gitHash)) {
+      return ReleaseState.STEADY;
+    }
+    boolean sameCandidate = status.getCandidate() != null && gitHash.equals(status.getCandidate().templateHash());
+    if (sameCandidate && status.getPhase() == ReleasePhase.Promoting) {
+      return ReleaseState.PROMOTING;
+    }
+    if (sameCandidate && (status.getPhase() == ReleasePhase.Failed || status.getPhase() == ReleasePhase.RollingBack)) {
+      return ReleaseState.HELD_BACK;
+    }
+    return ReleaseState.CANARY;
+  }
+
+  private static void checkNameFree(List<GenericKubernetesResource> input, String group, String kind,
+      String namespace, String name, Policy policy, List<Problem> found) {
+    GenericKubernetesResource taken = find(input, group, kind, namespace, name);
+    if (taken != null) {
+      found.add(new Problem(List.of(ObjectId.of(taken), policy.id()), kind + " " + name
+          + " is declared in Git, but ReleasePolicy " + policy.key().name() + " generates it for its canary"));
+    }
+  }
+
+  private static GenericKubernetesResource withTemplate(GenericKubernetesResource deployment,
+      Map<String, Object> template) {
+    GenericKubernetesResource stable = copy(deployment);
+    object(stable.getAdditionalProperties().get("spec")).put("template", template);
+    return stable;
+  }
+
+  private static GenericKubernetesResource canaryDeployment(GenericKubernetesResource deployment, Policy policy,
+      String candidateHash, Set<String> canaryKeys) {
+    GenericKubernetesResource canary = copy(deployment);
+    canary.setMetadata(generatedMetadata(deployment.getMetadata(), policy, candidateHash));
+    Map<String, Object> spec = object(canary.getAdditionalProperties().get("spec"));
+    Integer replicas = policy.spec().getCanaryReplicas();
+    if (replicas != null) {
+      spec.put("replicas", replicas);
+    }
+    suffixValues(object(path(canary, "spec", "selector", "matchLabels")), canaryKeys);
+    suffixValues(object(path(canary, "spec", "template", "metadata", "labels")), canaryKeys);
+    return canary;
+  }
+
+  private static GenericKubernetesResource canaryService(GenericKubernetesResource service, Policy policy,
+      String candidateHash) {
+    GenericKubernetesResource canary = new GenericKubernetesResource();
+    canary.setApiVersion(service.getApiVersion());
+    canary.setKind(service.getKind());
+    canary.setMetadata(generatedMetadata(service.getMetadata(), policy, candidateHash));
+    Map<String, Object> selector = new LinkedHashMap<>(object(path(service, "spec", "selector")));
+    suffixValues(selector, selector.keySet());
+    List<Object> ports = new ArrayList<>();
+    for (Object port : path(service, "spec", "ports") instanceof List<?> list ? list : List.of()) {
+      Map<String, Object> copy = new LinkedHashMap<>(object(port));
+      // Node ports are unique cluster-wide; the canary Service is reached through the mesh only.
+      copy.remove("nodePort");
+      ports.add(copy);
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("selector", selector);
+    spec.put("ports", ports);
+    canary.setAdditionalProperties(new LinkedHashMap<>(Map.of("spec", spec)));
+    return canary;
+  }
+
+  private static ObjectMeta generatedMetadata(ObjectMeta source, Policy policy, String candidateHash) {
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(source.getName() + CANARY_SUFFIX);
+    meta.setNamespace(source.getNamespace());
+    Map<String, String> labels = new LinkedHashMap<>(source.getLabels() == null ? Map.of() : source.getLabels());
+    labels.put(RELEASE_LABEL, policy.key().name());
+    meta.setLabels(labels);
+    Map<String, String> annotations = new LinkedHashMap<>(
+        source.getAnnotations() == null ? Map.of() : source.getAnnotations());
+    annotations.put(CANDIDATE_HASH_ANNOTATION, candidateHash);
+    meta.setAnnotations(annotations);
+    return meta;
+  }
+
+  private static void suffixValues(Map<String, Object> labels, Set<String> keys) {
+    for (String key : keys) {
+      Object value = labels.get(key);
+      if (value instanceof String text && !text.endsWith(CANARY_SUFFIX)) {
+        labels.put(key, text + CANARY_SUFFIX);
+      }
+    }
+  }
+
+  private static GenericKubernetesResource find(List<GenericKubernetesResource> input, String group, String kind,
+      String namespace, String name) {
+    for (GenericKubernetesResource object : input) {
+      ObjectId id = ObjectId.of(object);
+      if (id.group().equals(group) && id.kind().equals(kind) && Objects.equals(id.namespace(), namespace)
+          && id.name().equals(name)) {
+        return object;
+      }
+    }
+    return null;
+  }
+
+  private static Object path(GenericKubernetesResource object, String... keys) {
+    Object current = object.getAdditionalProperties();
+    for (String key : keys) {
+      if (!(current instanceof Map<?, ?> map)) {
+        return null;
+      }
+      current = map.get(key);
+    }
+    return current;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object value) {
+    return value instanceof Map<?, ?> map ? (Map<String, Object>) map : new LinkedHashMap<>();
+  }
+
+  private static List<String> strings(Object value) {
+    if (!(value instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+  }
+
+  private static GenericKubernetesResource copy(GenericKubernetesResource object) {
+    return LENIENT.convertValue(object, GenericKubernetesResource.class);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

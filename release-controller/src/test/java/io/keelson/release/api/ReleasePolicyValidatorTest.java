@@ -1,0 +1,114 @@
+package io.keelson.release.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ReleasePolicyValidatorTest {
+
+  private final ReleasePolicyValidator validator = new ReleasePolicyValidator();
+
+  @Test
+  void aCompletePolicyIsValid() {
+    assertThat(validator.validate(ReleasePolicyFixtures.spec())).isEmpty();
+  }
+
+  @Test
+  void aMinimalPolicyIsValid() {
+    ReleasePolicySpec spec = new ReleasePolicySpec();
+    spec.setTargetRef(new TargetRef("checkout"));
+    spec.setService(new ServiceSpec("checkout", null, 80, null, null, null, null));
+    spec.setSteps(new Steps(null, 10, null, null));
+
+    assertThat(validator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void anAbsentSpecIsReported() {
+    assertThat(validator.validate(null)).extracting(ReleasePolicyValidator.Violation::field).containsExactly("spec");
+  }
+
+  private static Arguments broken(String field, Consumer<ReleasePolicySpec> edit) {
+    return Arguments.of(field, edit);
+  }
+
+  private static Check errorRate(String name, double max) {
+    return new Check(name, null, new Check.ErrorRate(max), null, null, null);
+  }
+
+  static Stream<Arguments> violations() {
+    return Stream.of(
+        broken("spec.targetRef", spec -> spec.setTargetRef(null)),
+        broken("spec.targetRef.name", spec -> spec.setTargetRef(new TargetRef(" "))),
+        broken("spec.service", spec -> spec.setService(null)),
+        broken("spec.service.name", spec -> spec.setService(new ServiceSpec(null, null, 80, null, null, null, null))),
+        broken("spec.service.port", spec -> spec.setService(new ServiceSpec("c", null, null, null, null, null, null))),
+        broken("spec.service.port", spec -> spec.setService(new ServiceSpec("c", null, 70000, null, null, null, null))),
+        broken("spec.service.timeout", spec -> spec.setService(new ServiceSpec("c", null, 80, null, null, null, "10"))),
+        broken("spec.service.retries.attempts", spec -> spec.setService(new ServiceSpec("c", null, 80, null, null,
+            new ServiceSpec.Retries(-1, null, null), null))),
+        broken("spec.testRoute.header", spec -> spec.setTestRoute(new TestRoute(null,
+            new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null, null, null))),
+        broken("spec.testRoute.match.type", spec -> spec.setTestRoute(new TestRoute("x-canary",
+            new TestRoute.HeaderMatch(null, "yes"), null, null, null))),
+        broken("spec.testRoute.checks[0]", spec -> spec.setTestRoute(new TestRoute("x-canary",
+            new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null, List.of("missing"), null))),
+        broken("spec.testRoute.webhook", spec -> spec.setTestRoute(new TestRoute("x-canary",
+            new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null, null, "ftp://gate"))),
+        broken("spec.steps", spec -> spec.setSteps(null)),
+        broken("spec.steps", spec -> spec.setSteps(new Steps(List.of(10), 5, null, null))),
+        broken("spec.steps", spec -> spec.setSteps(new Steps(null, null, null, null))),
+        broken("spec.steps.weights[1]", spec -> spec.setSteps(new Steps(List.of(10, 150), null, null, null))),
+        broken("spec.steps.weights[2]", spec -> spec.setSteps(new Steps(List.of(10, 30, 30), null, null, null))),
+        broken("spec.steps.weights[1]", spec -> spec.setSteps(new Steps(List.of(50, 20), null, null, null))),
+        broken("spec.steps.stepWeight", spec -> spec.setSteps(new Steps(null, 0, null, null))),
+        broken("spec.steps.maxWeight", spec -> spec.setSteps(new Steps(null, 10, 101, null))),
+        broken("spec.steps.maxWeight", spec -> spec.setSteps(new Steps(List.of(10), null, 50, null))),
+        broken("spec.steps.stepWeight", spec -> spec.setSteps(new Steps(null, 60, 50, null))),
+        broken("spec.steps.interval", spec -> spec.setSteps(new Steps(List.of(10), null, null, "soon"))),
+        broken("spec.checks[0].errorRate.max", spec -> spec.setChecks(List.of(errorRate("errors", 2.0)))),
+        broken("spec.checks[1].name", spec -> spec.setChecks(List.of(errorRate("e", 0.1), errorRate("e", 0.2)))),
+        broken("spec.checks[0]", spec -> spec.setChecks(List.of(new Check("none", null, null, null, null, null)))),
+        broken("spec.checks[0].minRequests", spec -> spec.setChecks(List.of(
+            new Check("e", -1L, new Check.ErrorRate(0.1), null, null, null)))),
+        broken("spec.checks[0].latency.quantile", spec -> spec.setChecks(List.of(
+            new Check("p", null, null, new Check.Latency(1.5, 300.0), null, null)))),
+        broken("spec.checks[0].latency.maxMs", spec -> spec.setChecks(List.of(
+            new Check("p", null, null, new Check.Latency(0.9, -1.0), null, null)))),
+        broken("spec.checks[0].comparison.quantile", spec -> spec.setChecks(List.of(new Check("c", null, null, null,
+            new Check.Comparison(Check.ComparisonMetric.LATENCY, null, 0.1), null)))),
+        broken("spec.checks[0].comparison.maxDegradation", spec -> spec.setChecks(List.of(new Check("c", null, null,
+            null, new Check.Comparison(Check.ComparisonMetric.ERROR_RATE, null, null), null)))),
+        broken("spec.checks[0].custom", spec -> spec.setChecks(List.of(new Check("q", null, null, null, null,
+            new Check.Custom("up", null, null))))),
+        broken("spec.checks[0].custom.query", spec -> spec.setChecks(List.of(new Check("q", null, null, null, null,
+            new Check.Custom("", 1.0, null))))),
+        broken("spec.failureThreshold", spec -> spec.setFailureThreshold(0)),
+        broken("spec.inconclusiveBudget", spec -> spec.setInconclusiveBudget("5 minutes")),
+        broken("spec.errorBudget", spec -> spec.setErrorBudget("2")),
+        broken("spec.progressDeadline", spec -> spec.setProgressDeadline("1d")),
+        broken("spec.notifications.webhooks[0]", spec -> spec.setNotifications(new Notifications(List.of("hooks")))),
+        broken("spec.canaryReplicas", spec -> spec.setCanaryReplicas(0)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("violations")
+  void eachBrokenRuleIsReportedAtItsField(String field, Consumer<ReleasePolicySpec> breakIt) {
+    ReleasePolicySpec spec = ReleasePolicyFixtures.spec();
+    // The test route names no check here, so that replacing the checks breaks only the rule under test.
+    TestRoute route = spec.getTestRoute();
+    spec.setTestRoute(new TestRoute(route.header(), route.match(), route.duration(), null, route.webhook()));
+    breakIt.accept(spec);
+
+    List<ReleasePolicyValidator.Violation> violations = validator.validate(spec);
+
+    assertThat(violations).extracting(ReleasePolicyValidator.Violation::field).containsExactly(field);
+    assertThat(violations.get(0).toString()).startsWith(field + ": ");
+  }
+}
