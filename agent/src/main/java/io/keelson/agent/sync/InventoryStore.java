@@ -17,7 +17,6 @@ import java.util.Optional;
 public final class InventoryStore {
 
   static final String KEY = "inventory.gz";
-  private static final String REVISION_KEY = "revision";
 
   private final KubernetesClient client;
   private final String namespace;
@@ -27,30 +26,26 @@ public final class InventoryStore {
     this.namespace = namespace;
   }
 
-  /** A stored inventory and the revision it was written for. */
-  public record Stored(Inventory inventory, String revision) {}
-
-  public Optional<Stored> read(String source) {
+  public Optional<Inventory> read(String source) {
     ConfigMap map = client.configMaps().inNamespace(namespace).withName(name(source)).get();
     if (map == null || map.getBinaryData() == null || !map.getBinaryData().containsKey(KEY)) {
       return Optional.empty();
     }
-    Inventory inventory = InventoryCodec.decode(Base64.getDecoder().decode(map.getBinaryData().get(KEY)));
-    String revision = map.getData() == null ? "" : map.getData().getOrDefault(REVISION_KEY, "");
-    return Optional.of(new Stored(inventory, revision));
+    return Optional.of(InventoryCodec.decode(Base64.getDecoder().decode(map.getBinaryData().get(KEY))));
   }
 
-  /** Writes the inventory unless it is already stored as is (a no-op sync writes nothing). */
-  public void write(String source, Inventory inventory, String revision) {
-    Optional<Stored> current = read(source);
-    if (current.isPresent() && current.get().inventory().equals(inventory) && current.get().revision().equals(revision)) {
+  /**
+   * Writes the inventory unless it is already stored as is: a sync that changes no object writes nothing.
+   * (The applied revision is the status' business, not the inventory's.)
+   */
+  public void write(String source, Inventory inventory) {
+    if (read(source).filter(inventory::equals).isPresent()) {
       return;
     }
     ConfigMap map = new ConfigMapBuilder()
         .withNewMetadata().withName(name(source)).withNamespace(namespace)
         .withLabels(Map.of("app.kubernetes.io/managed-by", "keelson", "keelson.io/inventory-of", source))
         .endMetadata()
-        .withData(Map.of(REVISION_KEY, revision))
         .withBinaryData(Map.of(KEY, Base64.getEncoder().encodeToString(InventoryCodec.encode(inventory))))
         .build();
     client.resource(map).fieldManager(Ownership.FIELD_MANAGER).forceConflicts().serverSideApply();

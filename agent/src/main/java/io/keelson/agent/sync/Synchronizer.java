@@ -38,7 +38,7 @@ public final class Synchronizer implements AutoCloseable {
   private final Clock clock;
   private final ResourceManager manager;
   private final ManifestRenderer renderer;
-  private final DesiredStateTransform transform;
+  private final ReleaseTransform transform;
   private final StagedApply applier;
   private final InventoryStore inventories;
   private final Pruner pruner;
@@ -47,12 +47,12 @@ public final class Synchronizer implements AutoCloseable {
   private final ExecutorService pool;
   private final Object syncLock = new Object();
 
-  public Synchronizer(KubernetesClient client, SyncOptions options, DesiredStateTransform transform, Clock clock,
+  public Synchronizer(KubernetesClient client, SyncOptions options, Clock clock,
       Consumer<DriftCorrection> driftListener) {
     this.options = options;
     this.clock = clock;
-    this.transform = transform;
     this.manager = new ResourceManager(client, new ApiDiscovery(client, clock));
+    this.transform = new ReleaseTransform(client, manager);
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds()));
@@ -79,13 +79,12 @@ public final class Synchronizer implements AutoCloseable {
             Optional.empty(), List.of());
       }
       List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
-      Inventory previous = inventories.read(options.source()).map(InventoryStore.Stored::inventory)
-          .orElse(Inventory.empty());
+      Inventory previous = inventories.read(options.source()).orElse(Inventory.empty());
       Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
 
       StagedApply.Outcome applied = applier.run(desired, () ->
           // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
-          inventories.write(options.source(), previous.with(current.objects()), snapshot.revision()));
+          inventories.write(options.source(), previous.with(current.objects())));
       if (!applied.ok()) {
         SyncResult.Outcome outcome = applied.changes().writes() == 0
             ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
@@ -95,7 +94,7 @@ public final class Synchronizer implements AutoCloseable {
 
       Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
           options.prune());
-      inventories.write(options.source(), current.with(pruned.retained()), snapshot.revision());
+      inventories.write(options.source(), current.with(pruned.retained()));
       drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
           LinkedHashMap::new)));
       List<Health> readiness = health.await(applied.applied(), options.healthTimeout());

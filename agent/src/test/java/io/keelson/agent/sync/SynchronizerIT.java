@@ -45,7 +45,7 @@ class SynchronizerIT {
   private Synchronizer synchronizer(KubernetesClient client, TestNamespace ns, Function<SyncOptions, SyncOptions> tune) {
     SyncOptions options = tune.apply(SyncOptions.defaults(SOURCE, ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO));
-    synchronizer = new Synchronizer(client, options, DesiredStateTransform.none(), Clock.systemUTC(), corrections::add);
+    synchronizer = new Synchronizer(client, options, Clock.systemUTC(), corrections::add);
     return synchronizer;
   }
 
@@ -259,7 +259,7 @@ class SynchronizerIT {
     assertThat(refused.pruneRefusal()).hasValueSatisfying(reason -> assertThat(reason).contains("11 of 12"));
     assertThat(refused.notConverged()).startsWith("prune refused");
     assertThat(client.configMaps().inNamespace(ns.name()).list().getItems()).hasSizeGreaterThanOrEqualTo(12);
-    assertThat(new InventoryStore(client, ns.name()).read(SOURCE).orElseThrow().inventory().size()).isEqualTo(12);
+    assertThat(new InventoryStore(client, ns.name()).read(SOURCE).orElseThrow().size()).isEqualTo(12);
   }
 
   @Test
