@@ -13,7 +13,6 @@ import io.keelson.agent.plan.Change;
 import io.keelson.agent.plan.ObjectComparison;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -160,14 +159,15 @@ final class DriftWatcher implements AutoCloseable {
     listener.accept(correction);
   }
 
-  @Override
-  public synchronized void close() {
+  /** Stops watching (leadership lost); the next {@link #watch} starts again. */
+  synchronized void stopWatching() {
     informers.values().forEach(SharedIndexInformer::close);
     informers.clear();
-    corrections.shutdownNow();
   }
 
-  List<ResourceDefinitionContext> watchedKinds() {
-    return new ArrayList<>(informers.keySet());
+  @Override
+  public synchronized void close() {
+    stopWatching();
+    corrections.shutdownNow();
   }
 }

@@ -103,6 +103,11 @@ public final class Synchronizer implements AutoCloseable {
     }
   }
 
+  /** Stops correcting drift until the next sync (this replica is no longer the leader). */
+  public void stopWatching() {
+    drift.stopWatching();
+  }
+
   /** Drift corrections made since start, newest first (bounded). */
   public List<DriftCorrection> recentDriftCorrections() {
     return drift.recent();

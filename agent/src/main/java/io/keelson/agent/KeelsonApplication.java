@@ -1,0 +1,198 @@
+package io.keelson.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.keelson.agent.api.StatusView.SourceView;
+import io.keelson.agent.auth.BearerTokens;
+import io.keelson.agent.cli.RenderCommand;
+import io.keelson.agent.cli.StatusCommand;
+import io.keelson.agent.config.GitSettings;
+import io.keelson.agent.config.KeelsonConfiguration;
+import io.keelson.agent.config.SourceSettings;
+import io.keelson.agent.events.EventRecorder;
+import io.keelson.agent.git.GitSource;
+import io.keelson.agent.checks.KubernetesHealthCheck;
+import io.keelson.agent.checks.SourcesHealthCheck;
+import io.keelson.agent.leader.Leadership;
+import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.resources.SourcesResource;
+import io.keelson.agent.resources.StatusPageResource;
+import io.keelson.agent.resources.StatusResource;
+import io.keelson.agent.resources.WebhookResource;
+import io.keelson.agent.schedule.SyncScheduler;
+import io.keelson.agent.source.SourceController;
+import io.keelson.agent.status.SourceViews;
+import io.keelson.agent.status.StatusService;
+import io.keelson.agent.status.StatusStore;
+import io.keelson.agent.sync.SyncOptions;
+import io.keelson.agent.sync.Synchronizer;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The agent: the only place objects are constructed and wired. */
+public class KeelsonApplication extends Application<KeelsonConfiguration> {
+
+  public static void main(String[] args) throws Exception {
+    new KeelsonApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "keelson-agent";
+  }
+
+  @Override
+  public void initialize(Bootstrap<KeelsonConfiguration> bootstrap) {
+    // ${VAR} and ${VAR:-default} in the configuration file, e.g. the pod's namespace and name.
+    bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+        bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    bootstrap.addCommand(new StatusCommand());
+    bootstrap.addCommand(new RenderCommand());
+  }
+
+  @Override
+  public void run(KeelsonConfiguration config, Environment environment) {
+    Clock clock = Clock.systemUTC();
+    Map<String, String> env = System.getenv();
+    String identity = Optional.ofNullable(config.getIdentity()).filter(s -> !s.isBlank()).orElseGet(
+        KeelsonApplication::hostName);
+    KubernetesClient client = kubernetesClient(config);
+    ObjectMapper json = environment.getObjectMapper();
+
+    PrometheusRegistry registry = new PrometheusRegistry();
+    AgentMetrics metrics = AgentMetrics.withJvm(registry);
+    environment.admin().addServlet("metrics", new PrometheusMetricsServlet(registry)).addMapping("/metrics");
+    EventRecorder events = new EventRecorder(client, config.getAgentNamespace(), identity, clock);
+    StatusStore store = new StatusStore(client, config.getAgentNamespace(), json);
+    Map<String, SourceView> persisted = store.read().stream()
+        .collect(Collectors.toMap(SourceView::name, Function.identity(), (a, b) -> a));
+
+    AtomicReference<StatusService> status = new AtomicReference<>();
+    Map<String, SourceController> controllers = new LinkedHashMap<>();
+    Map<String, Duration> intervals = new LinkedHashMap<>();
+    Map<String, String> webhookSecrets = new HashMap<>();
+    for (SourceSettings source : config.getSources()) {
+      AtomicReference<SourceController> self = new AtomicReference<>();
+      Synchronizer synchronizer = new Synchronizer(client, syncOptions(config, source), clock,
+          correction -> self.get().driftCorrected(correction));
+      GitSource git = new GitSource(GitSettings.of(source, env),
+          Path.of(config.getCacheDirectory()).resolve(source.getName()));
+      SourceView initial = persisted.getOrDefault(source.getName(),
+          SourceViews.initial(source.getName(), source.getUrl(), source.getRef(), source.getPaths()));
+      SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
+          metrics, events, clock, initial, changed -> store.write(status.get().live()));
+      self.set(controller);
+      controllers.put(source.getName(), controller);
+      intervals.put(source.getName(), Duration.ofMillis(source.getInterval().toMilliseconds()));
+      if (source.getWebhookSecret() != null) {
+        webhookSecrets.put(source.getName(), source.getWebhookSecret().resolve(env));
+      }
+    }
+    SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
+    Leadership leadership = config.getLeaderElection().isEnabled() ? new Leadership(client,
+        config.getAgentNamespace(), config.getLeaderElection().getLeaseName(), identity,
+        duration(config.getLeaderElection().getLeaseDuration()), duration(config.getLeaderElection().getRenewDeadline()),
+        duration(config.getLeaderElection().getRetryPeriod()), new Leadership.Listener() {
+          @Override
+          public void startLeading() {
+            scheduler.start();
+          }
+
+          @Override
+          public void stopLeading() {
+            scheduler.standby();
+            controllers.values().forEach(SourceController::pause);
+          }
+        }) : null;
+    status.set(new StatusService(identity, version(), List.copyOf(controllers.values()), store, leadership,
+        List::of, clock));
+
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void start() {
+        if (leadership != null) {
+          leadership.start();
+        } else {
+          scheduler.start();
+        }
+      }
+
+      @Override
+      public void stop() {
+        if (leadership != null) {
+          leadership.close();
+        }
+        scheduler.close();
+        controllers.values().forEach(SourceController::close);
+        client.close();
+      }
+    });
+    environment.jersey().register(new StatusResource(status.get()));
+    environment.jersey().register(new StatusPageResource());
+    environment.jersey().register(new SourcesResource(scheduler, new BearerTokens(
+        Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)))));
+    environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics));
+    environment.healthChecks().register("kubernetes", new KubernetesHealthCheck(client));
+    environment.healthChecks().register("sources", new SourcesHealthCheck(status.get()));
+  }
+
+  private static SyncOptions syncOptions(KeelsonConfiguration config, SourceSettings source) {
+    return SyncOptions.defaults(source.getName(), config.getAgentNamespace(), source.getDefaultNamespace())
+        .withPrune(source.getPrune().toOptions())
+        .withAllowedNamespaces(config.getAllowedNamespaces())
+        .withDeniedKinds(config.getDeniedKinds())
+        .withHealthTimeout(duration(source.getHealthTimeout()));
+  }
+
+  private static KubernetesClient kubernetesClient(KeelsonConfiguration config) {
+    if (config.getKubeconfig() == null) {
+      return new KubernetesClientBuilder().build();
+    }
+    try {
+      return new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(Path.of(config.getKubeconfig())))).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the kubeconfig " + config.getKubeconfig(), e);
+    }
+  }
+
+  private static Duration duration(io.dropwizard.util.Duration duration) {
+    return Duration.ofMillis(duration.toMilliseconds());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "keelson-agent";
+    }
+  }
+
+  private static String version() {
+    return Optional.ofNullable(KeelsonApplication.class.getPackage().getImplementationVersion()).orElse("dev");
+  }
+}

@@ -1,0 +1,56 @@
+package io.keelson.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.ValidationMethod;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+/** Leader election on a Lease: only the leader reconciles; followers serve the leader's last status. */
+public class LeaderElectionSettings {
+
+  @JsonProperty
+  private boolean enabled = true;
+
+  @JsonProperty
+  @NotBlank
+  private String leaseName = "keelson-agent";
+
+  @JsonProperty
+  @NotNull
+  private Duration leaseDuration = Duration.seconds(15);
+
+  @JsonProperty
+  @NotNull
+  private Duration renewDeadline = Duration.seconds(10);
+
+  @JsonProperty
+  @NotNull
+  private Duration retryPeriod = Duration.seconds(2);
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public String getLeaseName() {
+    return leaseName;
+  }
+
+  public Duration getLeaseDuration() {
+    return leaseDuration;
+  }
+
+  public Duration getRenewDeadline() {
+    return renewDeadline;
+  }
+
+  public Duration getRetryPeriod() {
+    return retryPeriod;
+  }
+
+  @ValidationMethod(message = "leaderElection: need retryPeriod < renewDeadline < leaseDuration")
+  public boolean isTimingCoherent() {
+    return retryPeriod.toMilliseconds() < renewDeadline.toMilliseconds()
+        && renewDeadline.toMilliseconds() < leaseDuration.toMilliseconds();
+  }
+}

@@ -1,0 +1,42 @@
+package io.keelson.agent.resources;
+
+import io.keelson.agent.auth.BearerTokens;
+import io.keelson.agent.schedule.SyncScheduler;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/** {@code POST /api/v1/sources/{name}/sync}: a manual sync, for a bearer-token holder. */
+@Path("/api/v1/sources")
+@Produces(MediaType.APPLICATION_JSON)
+public class SourcesResource {
+
+  private final SyncScheduler scheduler;
+  private final BearerTokens tokens;
+
+  public SourcesResource(SyncScheduler scheduler, BearerTokens tokens) {
+    this.scheduler = scheduler;
+    this.tokens = tokens;
+  }
+
+  @POST
+  @Path("/{name}/sync")
+  public Response sync(@PathParam("name") String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    if (!tokens.enabled()) {
+      return Responses.error(Response.Status.FORBIDDEN, "the API is read-only: no apiToken is configured");
+    }
+    if (!tokens.accepts(authorization)) {
+      return Responses.error(Response.Status.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' is required");
+    }
+    if (!scheduler.syncNow(name)) {
+      return Responses.error(Response.Status.NOT_FOUND, "no source named " + name);
+    }
+    return Response.accepted(Map.of("source", name, "triggered", true)).build();
+  }
+}

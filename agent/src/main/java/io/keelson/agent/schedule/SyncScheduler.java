@@ -1,0 +1,122 @@
+package io.keelson.agent.schedule;
+
+import io.keelson.agent.source.SourceController;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+
+/**
+ * One Quartz job per source at its interval, started with a random offset so sources do not all hit
+ * Git at once. A source never syncs twice at the same time ({@link DisallowConcurrentExecution}); a
+ * trigger ("sync now") while it runs waits and coalesces with others (see
+ * {@link SourceController#requestSync}). The scheduler only runs while this replica leads.
+ */
+public final class SyncScheduler implements AutoCloseable {
+
+  private static final String GROUP = "sources";
+  private final Scheduler scheduler;
+  private final Map<String, SourceController> sources;
+
+  public SyncScheduler(Map<String, SourceController> sources, Map<String, Duration> intervals) {
+    this.sources = Map.copyOf(sources);
+    Properties properties = new Properties();
+    properties.setProperty("org.quartz.scheduler.instanceName", "keelson");
+    properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, sources.size())));
+    properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    try {
+      scheduler = new StdSchedulerFactory(properties).getScheduler();
+      scheduler.setJobFactory((bundle, ignored) -> new SyncJob(
+          this.sources.get(bundle.getJobDetail().getKey().getName())));
+      for (Map.Entry<String, Duration> entry : intervals.entrySet()) {
+        schedule(entry.getKey(), entry.getValue());
+      }
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot set up the sync scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  private void schedule(String source, Duration interval) throws SchedulerException {
+    JobDetail job = JobBuilder.newJob(SyncJob.class).withIdentity(source, GROUP).storeDurably().build();
+    long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(interval.toMillis(), 10_000)));
+    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(source + "-interval", GROUP).forJob(job)
+        .startAt(new Date(System.currentTimeMillis() + jitter))
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
+            .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
+        .build();
+    scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+  }
+
+  /** Starts (or resumes) running jobs and syncs every source now. */
+  public void start() {
+    try {
+      scheduler.start();
+      sources.keySet().forEach(this::syncNow);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot start the sync scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops running jobs without forgetting them (leadership lost). */
+  public void standby() {
+    try {
+      scheduler.standby();
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot pause the sync scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  /** Asks for a sync of {@code source} as soon as possible; false if the source is unknown. */
+  public boolean syncNow(String source) {
+    SourceController controller = sources.get(source);
+    if (controller == null) {
+      return false;
+    }
+    if (controller.requestSync()) {
+      try {
+        scheduler.triggerJob(JobKey.jobKey(source, GROUP));
+      } catch (SchedulerException e) {
+        throw new IllegalStateException("cannot trigger a sync of " + source + ": " + e.getMessage(), e);
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    try {
+      scheduler.shutdown(true);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot stop the sync scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs one reconcile of one source. */
+  @DisallowConcurrentExecution
+  public static final class SyncJob implements Job {
+
+    private final SourceController source;
+
+    public SyncJob(SourceController source) {
+      this.source = source;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      source.reconcile();
+    }
+  }
+}

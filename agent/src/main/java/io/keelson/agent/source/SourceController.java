@@ -1,0 +1,149 @@
+package io.keelson.agent.source;
+
+import io.keelson.agent.api.StatusView.RevisionView;
+import io.keelson.agent.api.StatusView.SourceView;
+import io.keelson.agent.events.EventRecorder;
+import io.keelson.agent.git.FetchResult;
+import io.keelson.agent.git.GitSource;
+import io.keelson.agent.git.GitSourceException;
+import io.keelson.agent.git.Revision;
+import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.status.SourceViews;
+import io.keelson.agent.sync.DriftCorrection;
+import io.keelson.agent.sync.Snapshot;
+import io.keelson.agent.sync.SyncResult;
+import io.keelson.agent.sync.Synchronizer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Git source, end to end: asks Git for the head, fetches a new revision, syncs it, and keeps the
+ * source's status view. The latest revision always wins; when Git cannot be reached the last applied
+ * state stays and the source is marked stale. {@link #reconcile} never throws: every failure ends up in
+ * the status.
+ */
+public final class SourceController implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceController.class);
+
+  private final String name;
+  private final List<String> paths;
+  private final GitSource git;
+  private final Synchronizer synchronizer;
+  private final AgentMetrics metrics;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final Consumer<SourceView> changed;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private volatile SourceView view;
+  private Revision fetched;
+  private Path tree;
+  private SyncResult.Outcome lastOutcome;
+
+  public SourceController(String name, List<String> paths, GitSource git, Synchronizer synchronizer,
+      AgentMetrics metrics, EventRecorder events, Clock clock, SourceView initial, Consumer<SourceView> changed) {
+    this.name = name;
+    this.paths = List.copyOf(paths);
+    this.git = git;
+    this.synchronizer = synchronizer;
+    this.metrics = metrics;
+    this.events = events;
+    this.clock = clock;
+    this.view = initial;
+    this.changed = changed;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public SourceView view() {
+    return view;
+  }
+
+  /**
+   * Marks a sync as wanted; true if none was pending, so the caller triggers one. Several webhooks while a
+   * sync runs coalesce into one more sync.
+   */
+  public boolean requestSync() {
+    return pending.compareAndSet(false, true);
+  }
+
+  /** One reconcile: head, fetch if new, sync. Runs on the scheduler, never two at once for a source. */
+  public synchronized void reconcile() {
+    pending.set(false);
+    String head;
+    try {
+      head = git.remoteHead();
+      if (fetched == null || tree == null || !head.equals(fetched.sha())) {
+        FetchResult result = git.fetch(appliedSha());
+        fetched = result.revision();
+        tree = result.tree();
+        if (!result.pathsChanged()) {
+          LOG.info("source {}: {} changes nothing under {}", name, shortSha(fetched.sha()), paths);
+        }
+      }
+    } catch (GitSourceException e) {
+      LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
+      update(SourceViews.stale(view, e.getMessage(), clock.instant()));
+      return;
+    }
+    RevisionView revision = view(fetched);
+    update(SourceViews.fetched(view, revision, clock.instant()));
+    SyncResult result;
+    try {
+      result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths));
+    } catch (RuntimeException e) {
+      // The API server unreachable or a bug: keep the last state, report, retry at the next tick.
+      LOG.warn("source {}: sync of {} failed: {}", name, shortSha(fetched.sha()), e.toString());
+      update(SourceViews.stale(view, "sync failed: " + e.getMessage(), clock.instant()));
+      return;
+    }
+    metrics.synced(result, result.changes().changes().size());
+    if (result.outcome() != SyncResult.Outcome.APPLIED || result.changes().writes() > 0 || result.outcome() != lastOutcome) {
+      events.synced(result);
+    }
+    lastOutcome = result.outcome();
+    update(SourceViews.synced(view, result, revision));
+  }
+
+  /** Called by the sync engine when it put a changed managed object back. */
+  public void driftCorrected(DriftCorrection correction) {
+    metrics.driftCorrected(name);
+    events.driftCorrected(name, correction);
+    update(SourceViews.drifted(view, correction));
+  }
+
+  /** Leadership lost: stop correcting drift until this replica leads again. */
+  public void pause() {
+    synchronizer.stopWatching();
+  }
+
+  private String appliedSha() {
+    return view.applied() == null ? null : view.applied().sha();
+  }
+
+  private void update(SourceView next) {
+    view = next;
+    changed.accept(next);
+  }
+
+  private static RevisionView view(Revision revision) {
+    return new RevisionView(revision.sha(), revision.author(), revision.message(), revision.time());
+  }
+
+  private static String shortSha(String sha) {
+    return sha.length() > 12 ? sha.substring(0, 12) : sha;
+  }
+
+  @Override
+  public void close() {
+    synchronizer.close();
+    git.close();
+  }
+}
