@@ -1,0 +1,87 @@
+package io.keelson.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.configuration.ConfigurationValidationException;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configuration is validated before anything starts, with messages that say what to fix. */
+class KeelsonConfigurationTest {
+
+  @TempDir Path temp;
+
+  private KeelsonConfiguration load(Path file) throws Exception {
+    return new YamlConfigurationFactory<>(KeelsonConfiguration.class, Validators.newValidator(),
+        Jackson.newObjectMapper(), "dw")
+        .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
+            new EnvironmentVariableSubstitutor(false)), file.toString());
+  }
+
+  private Path write(String yaml) throws Exception {
+    Path file = temp.resolve("keelson-" + System.nanoTime() + ".yml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Test
+  void theDocumentedExampleIsValid() throws Exception {
+    KeelsonConfiguration config = load(ProjectFiles.agentExample());
+
+    assertThat(config.getSources()).singleElement().satisfies(source -> {
+      assertThat(source.getName()).isEqualTo("apps");
+      assertThat(source.getPaths()).containsExactly("manifests", "policies");
+      assertThat(source.getInterval().toSeconds()).isEqualTo(60);
+      assertThat(source.getPrune().toOptions().maxFraction()).isEqualTo(0.5);
+    });
+    assertThat(config.getLeaderElection().isEnabled()).isTrue();
+  }
+
+  @Test
+  void anInvalidConfigurationNamesEveryProblem() throws Exception {
+    Path file = write("""
+        sources:
+          - name: Apps_Repo
+            url: ""
+            interval: 1s
+            credentials:
+              token: {file: /a, env: B}
+              username: git
+          - name: infra
+            url: https://git.example/infra.git
+          - name: infra
+            url: https://git.example/infra2.git
+        leaderElection:
+          leaseDuration: 5s
+          renewDeadline: 10s
+        """);
+
+    assertThatThrownBy(() -> load(file)).isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("sources[0].name must be a lowercase DNS label")
+        .hasMessageContaining("sources[0].url must not be blank")
+        .hasMessageContaining("sources[0].interval must be greater than or equal to 5 SECONDS")
+        .hasMessageContaining("credentials: set a token, or a username with a password")
+        .hasMessageContaining("every source needs a unique name")
+        .hasMessageContaining("retryPeriod < renewDeadline < leaseDuration");
+  }
+
+  @Test
+  void secretsResolveFromFilesAndEnvironmentAndSayWhereTheyAreMissing() throws Exception {
+    Path token = temp.resolve("token");
+    Files.writeString(token, "s3cret\n");
+
+    assertThat(new SecretRef(token.toString(), null).resolve(java.util.Map.of())).isEqualTo("s3cret");
+    assertThat(new SecretRef(null, "TOKEN").resolve(java.util.Map.of("TOKEN", "abc"))).isEqualTo("abc");
+    assertThatThrownBy(() -> new SecretRef(null, "MISSING").resolve(java.util.Map.of()))
+        .hasMessage("the environment variable MISSING is not set");
+  }
+}

@@ -1,0 +1,155 @@
+package io.keelson.agent.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.keelson.agent.KeelsonApplication;
+import io.keelson.agent.auth.WebhookSignatures;
+import io.keelson.agent.config.KeelsonConfiguration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A whole agent process (the Dropwizard application) on 127.0.0.1, configured by a generated file. */
+final class RunningAgent implements AutoCloseable {
+
+  static final String API_TOKEN = "test-api-token";
+  static final String WEBHOOK_SECRET = "test-webhook-secret";
+  static final String GIT_USER = "keelson";
+  static final String GIT_PASSWORD = "git-password";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final DropwizardTestSupport<KeelsonConfiguration> support;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private RunningAgent(DropwizardTestSupport<KeelsonConfiguration> support) {
+    this.support = support;
+  }
+
+  /** Settings a test varies; everything else is fixed. */
+  record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {}
+
+  static RunningAgent start(Settings settings) {
+    try {
+      Path dir = Files.createDirectories(settings.workDir().resolve(settings.identity()));
+      Files.writeString(dir.resolve("api-token"), API_TOKEN);
+      Files.writeString(dir.resolve("webhook-secret"), WEBHOOK_SECRET);
+      Files.writeString(dir.resolve("git-password"), GIT_PASSWORD);
+      Path config = dir.resolve("keelson.yml");
+      Files.writeString(config, """
+          agentNamespace: %2$s
+          identity: %1$s
+          kubeconfig: %3$s
+          cacheDirectory: %6$s/cache
+          apiToken: {file: %6$s/api-token}
+          sources:
+            - name: apps
+              url: %4$s
+              ref: main
+              paths: [apps]
+              interval: %5$s
+              timeout: 5s
+              healthTimeout: 0s
+              defaultNamespace: %2$s
+              credentials:
+                username: %7$s
+                password: {file: %6$s/git-password}
+              webhookSecret: {file: %6$s/webhook-secret}
+              prune: {allowMassPrune: true}
+          leaderElection:
+            enabled: true
+            leaseName: keelson-%2$s
+            leaseDuration: 4s
+            renewDeadline: 3s
+            retryPeriod: 500ms
+          server:
+            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+          logging:
+            level: INFO
+          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), settings.gitUrl(),
+          settings.interval(), dir, GIT_USER));
+      DropwizardTestSupport<KeelsonConfiguration> support =
+          new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
+      support.before();
+      return new RunningAgent(support);
+    } catch (Exception e) {
+      throw new IllegalStateException("the agent did not start: " + e.getMessage(), e);
+    }
+  }
+
+  URI url(String path) {
+    return URI.create("http://127.0.0.1:" + support.getLocalPort() + path);
+  }
+
+  URI adminUrl(String path) {
+    return URI.create("http://127.0.0.1:" + support.getAdminPort() + path);
+  }
+
+  JsonNode status() {
+    try {
+      return JSON.readTree(get(url("/api/v1/status")).body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  JsonNode source(String name) {
+    for (JsonNode source : status().path("sources")) {
+      if (name.equals(source.path("name").asText())) {
+        return source;
+      }
+    }
+    return JSON.missingNode();
+  }
+
+  HttpResponse<String> get(URI uri) {
+    return send(HttpRequest.newBuilder(uri).GET().build());
+  }
+
+  HttpResponse<String> webhook(String source, byte[] body, String signature) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(url("/hooks/" + source))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (signature != null) {
+      request.header("X-Hub-Signature-256", signature);
+    }
+    return send(request.build());
+  }
+
+  HttpResponse<String> signedWebhook(String source) {
+    byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+    return webhook(source, body, WebhookSignatures.githubSignature(WEBHOOK_SECRET, body));
+  }
+
+  HttpResponse<String> manualSync(String source, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(url("/api/v1/sources/" + source + "/sync"))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    support.after();
+  }
+}
