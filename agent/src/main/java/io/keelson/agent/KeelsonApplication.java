@@ -1,6 +1,7 @@
 package io.keelson.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -70,6 +71,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     // ${VAR} and ${VAR:-default} in the configuration file, e.g. the pod's namespace and name.
     bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
         bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    // ISO-8601 times in the status JSON and the stored status, as people and the status page read them.
+    bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     bootstrap.addCommand(new StatusCommand());
     bootstrap.addCommand(new RenderCommand());
   }
