@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * {@link #custom} is set.
  *
  * @param name unique within the policy; referenced by the test route and recorded in evidence
- * @param minRequests fewer requests than this in the window make the verdict INCONCLUSIVE (default 0)
+ * @param minRequests fewer requests than this in the window make the verdict INCONCLUSIVE (default 0); a window
+ *     without any request is INCONCLUSIVE whatever this says
  * @param errorRate the canary's 5xx ratio must stay at or below a maximum
  * @param latency a canary latency quantile must stay at or below a maximum
  * @param comparison the canary may be at most this much worse than stable over the same window
@@ -32,7 +33,8 @@ public record Check(String name, Long minRequests, ErrorRate errorRate, Latency 
   /**
    * @param metric the metric compared: errorRate or latency
    * @param quantile the latency quantile compared, 0–1; only for latency
-   * @param maxDegradation how much worse the canary may be than stable, as a ratio (0.1 = 10%)
+   * @param maxDegradation how much worse the canary may be than stable: for errorRate the absolute difference of
+   *     the ratios (0.01 = one percentage point), for latency relative to stable (0.1 = 10% slower)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Comparison(ComparisonMetric metric, Double quantile, Double maxDegradation) {}
