@@ -1,10 +1,10 @@
 package io.keelson.release.analysis;
 
+import io.keelson.release.api.Check;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The PromQL of the built-in checks, over Istio's standard telemetry as reported by the destination proxy.
@@ -19,8 +19,6 @@ public final class AnalysisQueries {
   public static final String REQUESTS = "istio_requests_total";
   /** The buckets of Istio's request duration histogram, in milliseconds. */
   public static final String DURATION_BUCKETS = "istio_request_duration_milliseconds_bucket";
-
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
 
   private AnalysisQueries() {}
 
@@ -61,13 +59,13 @@ public final class AnalysisQueries {
     values.put("stable", context.stable());
     values.put("canary", context.canary());
     values.put("window", context.windowSeconds() + "s");
-    Matcher matcher = PLACEHOLDER.matcher(template);
+    Matcher matcher = Check.Custom.PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
       String value = values.get(matcher.group(1));
       if (value == null) {
         throw new IllegalArgumentException("unknown placeholder " + matcher.group()
-            + " in the custom query; known: {{namespace}}, {{stable}}, {{canary}}, {{window}}");
+            + " in the custom query; known: " + Check.Custom.knownPlaceholders());
       }
       matcher.appendReplacement(out, Matcher.quoteReplacement(value));
     }
