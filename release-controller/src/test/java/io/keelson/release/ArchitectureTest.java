@@ -7,15 +7,20 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Decisions stay pure: the model and the render transform never reach a client, HTTP or the agent. */
+/**
+ * Decisions stay pure: the model, the render transform and the analysis never reach a client, HTTP or the
+ * agent. The analysis reads metrics only through its {@code MetricProvider} interface.
+ */
 @AnalyzeClasses(packages = "io.keelson.release", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest
   static final ArchRule purePackagesUseNoClientAndNoHttp = noClasses()
-      .that().resideInAnyPackage("io.keelson.release.model..", "io.keelson.release.deploy..")
+      .that().resideInAnyPackage("io.keelson.release.model..", "io.keelson.release.deploy..",
+          "io.keelson.release.analysis..")
       .should().dependOnClassesThat().resideInAnyPackage(
-          "io.fabric8.kubernetes.client..", "java.net.http..", "io.vertx..", "okhttp3..");
+          "io.fabric8.kubernetes.client..", "java.net.http..", "io.vertx..", "okhttp3..",
+          "io.keelson.release.prometheus..");
 
   @ArchTest
   static final ArchRule theReleaseControllerDoesNotDependOnTheAgent = noClasses()

@@ -212,6 +212,10 @@ public final class ReleasePolicyValidator {
         if (blank(check.custom().query())) {
           out.add(new Violation(at + ".custom.query", "Required value"));
         }
+        for (String unknown : Check.Custom.unknownPlaceholders(check.custom().query())) {
+          out.add(new Violation(at + ".custom.query", "unknown placeholder " + unknown + "; known: "
+              + Check.Custom.knownPlaceholders()));
+        }
         if (check.custom().min() == null && check.custom().max() == null) {
           out.add(new Violation(at + ".custom", "a custom check needs min or max"));
         }

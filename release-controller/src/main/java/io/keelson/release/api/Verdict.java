@@ -4,7 +4,10 @@ package io.keelson.release.api;
 public enum Verdict {
   PASS,
   FAIL,
-  /** Too few samples (fewer than the check's minRequests): no traffic is not health. */
+  /**
+   * Too few samples (none, or fewer than the check's minRequests), or no value to judge (no series, NaN): no
+   * traffic is not health.
+   */
   INCONCLUSIVE,
   /** The metric could not be read (Prometheus unreachable, bad query). */
   ERROR

@@ -89,6 +89,8 @@ class ReleasePolicyValidatorTest {
             new Check.Custom("up", null, null))))),
         broken("spec.checks[0].custom.query", spec -> spec.setChecks(List.of(new Check("q", null, null, null, null,
             new Check.Custom("", 1.0, null))))),
+        broken("spec.checks[0].custom.query", spec -> spec.setChecks(List.of(new Check("q", null, null, null, null,
+            new Check.Custom("sum(x{pod=\"{{ pod }}\"}[{{window}}])", null, 1.0))))),
         broken("spec.failureThreshold", spec -> spec.setFailureThreshold(0)),
         broken("spec.inconclusiveBudget", spec -> spec.setInconclusiveBudget("5 minutes")),
         broken("spec.errorBudget", spec -> spec.setErrorBudget("2")),
@@ -110,5 +112,19 @@ class ReleasePolicyValidatorTest {
 
     assertThat(violations).extracting(ReleasePolicyValidator.Violation::field).containsExactly(field);
     assertThat(violations.get(0).toString()).startsWith(field + ": ");
+  }
+
+  @Test
+  void aCustomQueryNamesItsUnknownPlaceholdersAndTheKnownOnes() {
+    ReleasePolicySpec spec = ReleasePolicyFixtures.spec();
+    spec.setTestRoute(null);
+    spec.setChecks(List.of(new Check("q", null, null, null, null,
+        new Check.Custom("sum(x{ns=\"{{namespace}}\", pod=\"{{pod}}\"}[{{interval}}])", null, 1.0))));
+
+    assertThat(validator.validate(spec)).extracting(ReleasePolicyValidator.Violation::toString).containsExactly(
+        "spec.checks[0].custom.query: unknown placeholder {{pod}}; known: {{namespace}}, {{stable}}, {{canary}},"
+            + " {{window}}",
+        "spec.checks[0].custom.query: unknown placeholder {{interval}}; known: {{namespace}}, {{stable}},"
+            + " {{canary}}, {{window}}");
   }
 }

@@ -1,0 +1,267 @@
+package io.keelson.release.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.release.analysis.Analysis;
+import io.keelson.release.analysis.CheckContext;
+import io.keelson.release.analysis.Measurement;
+import io.keelson.release.api.Check;
+import io.keelson.release.api.Verdict;
+import io.keelson.testkit.LoopbackExporter;
+import io.keelson.testkit.LoopbackPorts;
+import io.keelson.testkit.PrometheusExtension;
+import io.keelson.testkit.PrometheusServer;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The analysis against a real Prometheus scraping Istio-shaped telemetry that the test produces: every query
+ * the checks send is real PromQL over real samples, and every window is a real time range.
+ */
+@ExtendWith(PrometheusExtension.class)
+class PrometheusAnalysisIT {
+
+  /** Istio's default buckets for istio_request_duration_milliseconds. */
+  private static final double[] ISTIO_MS_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+      10000, 30000, 60000, 300000, 600000, 1800000, 3600000};
+  private static final Duration SCRAPED = Duration.ofSeconds(15);
+  private static final Duration BURST = Duration.ofMillis(250);
+  private static final int BURSTS = 12;
+
+  private static final Check ERROR_RATE = new Check("error-rate", 20L, new Check.ErrorRate(0.05), null, null, null);
+  private static final Check ERRORS_VS_STABLE = new Check("errors-vs-stable", 20L, null, null,
+      new Check.Comparison(Check.ComparisonMetric.ERROR_RATE, null, 0.02), null);
+  private static final Check P99 = new Check("p99", 20L, null, new Check.Latency(0.99, 250.0), null, null);
+  private static final Check P99_VS_STABLE = new Check("p99-vs-stable", 20L, null, null,
+      new Check.Comparison(Check.ComparisonMetric.LATENCY, 0.99, 0.5), null);
+
+  /** An exporter of Istio's two standard metrics, as a sidecar at the destination would report them. */
+  static final class IstioTelemetry implements AutoCloseable {
+    final PrometheusRegistry registry = new PrometheusRegistry();
+    final Counter requests = Counter.builder().name("istio_requests_total").help("requests")
+        .labelNames("reporter", "source_workload", "destination_workload", "destination_workload_namespace",
+            "destination_service", "response_code")
+        .register(registry);
+    final Histogram durations = Histogram.builder().name("istio_request_duration_milliseconds")
+        .help("request durations").classicOnly().classicUpperBounds(ISTIO_MS_BUCKETS)
+        .labelNames("reporter", "source_workload", "destination_workload", "destination_workload_namespace",
+            "destination_service", "response_code")
+        .register(registry);
+    final String namespace;
+    final LoopbackExporter exporter = LoopbackExporter.start(registry);
+    final PrometheusServer prometheus;
+    long served;
+
+    IstioTelemetry(PrometheusServer prometheus, String namespace, String... workloads) {
+      this.prometheus = prometheus;
+      this.namespace = namespace;
+      // Every series exists (at 0) before the traffic, as Istio's would once a workload is up, so that
+      // increase() sees the first requests.
+      for (String workload : workloads) {
+        for (String code : List.of("200", "503")) {
+          requests.labelValues(labels(workload, code)).inc(0);
+          durations.labelValues(labels(workload, code));
+        }
+      }
+      prometheus.addTarget(namespace, exporter.target(), Map.of());
+      awaitScraped();
+    }
+
+    void serve(String workload, int count, String code, double millis) {
+      requests.labelValues(labels(workload, code)).inc(count);
+      for (int i = 0; i < count; i++) {
+        durations.labelValues(labels(workload, code)).observe(millis);
+      }
+      served += count;
+    }
+
+    /** Waits until Prometheus has scraped every request served so far. */
+    void awaitScraped() {
+      long expected = served;
+      prometheus.awaitQuery("sum(istio_requests_total{destination_workload_namespace=\"" + namespace + "\"})",
+          samples -> samples.size() == 1 && samples.get(0).value() == expected, SCRAPED);
+    }
+
+    private String[] labels(String workload, String code) {
+      return new String[] {"destination", "ingressgateway", workload, namespace,
+          workload + "." + namespace + ".svc.cluster.local", code};
+    }
+
+    @Override
+    public void close() {
+      exporter.close();
+    }
+  }
+
+  /** A burst of traffic every 250 ms for 3 s. */
+  interface Burst {
+    void serve();
+  }
+
+  private static void drive(Burst burst) throws InterruptedException {
+    for (int i = 0; i < BURSTS; i++) {
+      burst.serve();
+      Thread.sleep(BURST.toMillis());
+    }
+  }
+
+  /** Lets at least one scrape of the unchanged counters land inside the window before traffic starts. */
+  private static Instant startWindow() throws InterruptedException {
+    Instant start = Instant.now();
+    Thread.sleep(1200);
+    return start;
+  }
+
+  private static Analysis analysis(PrometheusServer prometheus) {
+    return new Analysis(new PrometheusProvider(prometheus.url(), PrometheusProvider.Options.defaults()));
+  }
+
+  private static Map<String, Measurement> byCheck(List<Measurement> measurements) {
+    return measurements.stream().collect(Collectors.toMap(Measurement::check, m -> m));
+  }
+
+  @Test
+  void aCanaryWithTenPercent5xxFailsAndAHealthyCanaryPasses(PrometheusServer prometheus) throws Exception {
+    try (IstioTelemetry istio = new IstioTelemetry(prometheus, "errors",
+        "shop", "shop-canary", "cart", "cart-canary")) {
+      Instant start = startWindow();
+      drive(() -> {
+        istio.serve("shop", 20, "200", 20);
+        istio.serve("shop-canary", 9, "200", 20);
+        istio.serve("shop-canary", 1, "503", 20);
+        istio.serve("cart", 20, "200", 20);
+        istio.serve("cart-canary", 10, "200", 20);
+      });
+      istio.awaitScraped();
+      Instant end = Instant.now();
+
+      Map<String, Measurement> bad = byCheck(analysis(prometheus).run(List.of(ERROR_RATE, ERRORS_VS_STABLE),
+          CheckContext.forDeployment("errors", "shop", start, end)));
+      Map<String, Measurement> healthy = byCheck(analysis(prometheus).run(List.of(ERROR_RATE, ERRORS_VS_STABLE),
+          CheckContext.forDeployment("errors", "cart", start, end)));
+
+      assertThat(bad.get("error-rate").verdict()).as(bad.get("error-rate").message()).isEqualTo(Verdict.FAIL);
+      assertThat(bad.get("error-rate").value()).isBetween(0.08, 0.12);
+      assertThat(bad.get("error-rate").samples()).isBetween(80L, 160L);
+      assertThat(bad.get("errors-vs-stable").verdict()).isEqualTo(Verdict.FAIL);
+      assertThat(healthy.get("error-rate").verdict()).as(healthy.get("error-rate").message())
+          .isEqualTo(Verdict.PASS);
+      assertThat(healthy.get("error-rate").value()).isZero();
+      assertThat(healthy.get("errors-vs-stable").verdict()).isEqualTo(Verdict.PASS);
+    }
+  }
+
+  @Test
+  void aSlowCanaryFailsTheLatencyChecksAndAFastOnePasses(PrometheusServer prometheus) throws Exception {
+    try (IstioTelemetry istio = new IstioTelemetry(prometheus, "latency",
+        "shop", "shop-canary", "cart", "cart-canary")) {
+      Instant start = startWindow();
+      drive(() -> {
+        istio.serve("shop", 20, "200", 20);
+        istio.serve("shop-canary", 10, "200", 400);
+        istio.serve("cart", 20, "200", 20);
+        istio.serve("cart-canary", 10, "200", 22);
+      });
+      istio.awaitScraped();
+      Instant end = Instant.now();
+
+      Map<String, Measurement> slow = byCheck(analysis(prometheus).run(List.of(P99, P99_VS_STABLE),
+          CheckContext.forDeployment("latency", "shop", start, end)));
+      Map<String, Measurement> fast = byCheck(analysis(prometheus).run(List.of(P99, P99_VS_STABLE),
+          CheckContext.forDeployment("latency", "cart", start, end)));
+
+      assertThat(slow.get("p99").verdict()).as(slow.get("p99").message()).isEqualTo(Verdict.FAIL);
+      assertThat(slow.get("p99").value()).isBetween(250.0, 500.0);
+      assertThat(slow.get("p99-vs-stable").verdict()).isEqualTo(Verdict.FAIL);
+      assertThat(fast.get("p99").verdict()).as(fast.get("p99").message()).isEqualTo(Verdict.PASS);
+      assertThat(fast.get("p99").value()).isBetween(10.0, 25.0);
+      assertThat(fast.get("p99-vs-stable").verdict()).as(fast.get("p99-vs-stable").message())
+          .isEqualTo(Verdict.PASS);
+    }
+  }
+
+  @Test
+  void tooLittleTrafficOrNoneIsInconclusiveNeverAPass(PrometheusServer prometheus) throws Exception {
+    try (IstioTelemetry istio = new IstioTelemetry(prometheus, "quiet", "shop", "shop-canary", "cart",
+        "cart-canary")) {
+      Instant start = startWindow();
+      istio.serve("shop-canary", 5, "200", 20);
+      istio.awaitScraped();
+      Thread.sleep(1200);
+      Instant end = Instant.now();
+
+      List<Measurement> few = analysis(prometheus).run(List.of(ERROR_RATE),
+          CheckContext.forDeployment("quiet", "shop", start, end));
+      Check anyTraffic = new Check("error-rate", 0L, new Check.ErrorRate(0.05), null, null, null);
+      List<Measurement> none = analysis(prometheus).run(List.of(anyTraffic, P99),
+          CheckContext.forDeployment("quiet", "cart", start, end));
+
+      assertThat(few).singleElement().satisfies(measurement -> {
+        assertThat(measurement.verdict()).as(measurement.message()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(measurement.message()).contains("fewer than 20 (minRequests)");
+        assertThat(measurement.samples()).isBetween(1L, 19L);
+      });
+      assertThat(none).allSatisfy(measurement -> {
+        assertThat(measurement.verdict()).as(measurement.message()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(measurement.message()).contains("no traffic is not health");
+      });
+    }
+  }
+
+  @Test
+  void anUnreachablePrometheusIsAnErrorNotAVerdictOnTheCanary() {
+    Instant end = Instant.now();
+    Analysis unreachable = new Analysis(new PrometheusProvider(
+        URI.create("http://127.0.0.1:" + LoopbackPorts.free()), PrometheusProvider.Options.defaults()));
+
+    List<Measurement> measurements = unreachable.run(List.of(ERROR_RATE, P99, ERRORS_VS_STABLE),
+        CheckContext.forDeployment("shop", "shop", end.minusSeconds(30), end));
+
+    assertThat(measurements).hasSize(3).allSatisfy(measurement -> {
+      assertThat(measurement.verdict()).isEqualTo(Verdict.ERROR);
+      assertThat(measurement.message()).contains("is unreachable");
+      assertThat(measurement.value()).isNull();
+    });
+  }
+
+  @Test
+  void theWindowExcludesTrafficFromBeforeItsStart(PrometheusServer prometheus) throws Exception {
+    try (IstioTelemetry istio = new IstioTelemetry(prometheus, "window", "shop", "shop-canary")) {
+      Instant previousStep = startWindow();
+      drive(() -> {
+        istio.serve("shop-canary", 5, "200", 20);
+        istio.serve("shop-canary", 5, "503", 20);
+      });
+      istio.awaitScraped();
+      Thread.sleep(1200);
+
+      Instant stepStart = Instant.now();
+      Thread.sleep(1200);
+      drive(() -> istio.serve("shop-canary", 10, "200", 20));
+      istio.awaitScraped();
+      Instant end = Instant.now();
+
+      List<Measurement> thisStep = analysis(prometheus).run(List.of(ERROR_RATE),
+          CheckContext.forDeployment("window", "shop", stepStart, end));
+      List<Measurement> bothSteps = analysis(prometheus).run(List.of(ERROR_RATE),
+          CheckContext.forDeployment("window", "shop", previousStep, end));
+
+      assertThat(thisStep).singleElement().satisfies(measurement -> {
+        assertThat(measurement.verdict()).as(measurement.message()).isEqualTo(Verdict.PASS);
+        assertThat(measurement.value()).isZero();
+        assertThat(measurement.query()).contains("[" + Duration.between(stepStart, end).toSeconds() + "s]");
+      });
+      assertThat(bothSteps).singleElement().satisfies(measurement ->
+          assertThat(measurement.verdict()).as(measurement.message()).isEqualTo(Verdict.FAIL));
+    }
+  }
+}
