@@ -220,18 +220,16 @@ class ReleaseScenarioTest {
   }
 
   @Test
-  void everyTickIsIdempotent() {
-    for (int i = 0; i < 12; i++) {
+  void everyTickIsIdempotentAndLeavesItsInputAlone() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    while (sim.status.getPhase() != ReleasePhase.Succeeded) {
       ReleasePolicyStatus status = sim.status;
+      String json = mapper.writeValueAsString(status);
       Instant now = sim.now;
-      RouteState routes = sim.liveRoutes;
       Decision first = sim.tick();
-      ReleaseSimulator again = copyOf(sim, status);
-      again.now = now;
-      again.liveRoutes = routes;
-      assertThat(status).as("the input status is never changed").isNotSameAs(first.status());
-      assertThat(ReleaseStrategy.decide(again.spec, status, new Observation(null, "rev2", true, true, false, routes,
-          List.of(), Optional.empty()), now).status()).isEqualTo(status);
+      assertThat(mapper.writeValueAsString(status)).as("the input status is never changed").isEqualTo(json);
+      assertThat(ReleaseStrategy.decide(sim.spec, status, sim.lastObservation, now)).isEqualTo(first);
+      assertThat(sim.decisions).hasSizeLessThan(30);
     }
   }
 

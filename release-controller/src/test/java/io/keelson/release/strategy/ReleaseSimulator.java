@@ -34,6 +34,7 @@ final class ReleaseSimulator {
   Optional<Action> action = Optional.empty();
   final List<Decision> decisions = new ArrayList<>();
   final List<AnalysisRequest> analysesRun = new ArrayList<>();
+  Observation lastObservation;
   private int canaryTicks;
   private int promotingTicks;
 
@@ -58,6 +59,7 @@ final class ReleaseSimulator {
         }).orElse(List.of());
     Observation observation = new Observation(release, revision, canaryTicks > 1, true, promotingTicks > 1,
         liveRoutes, measurements, action);
+    lastObservation = observation;
     Decision decision = ReleaseStrategy.decide(spec, status, observation, now);
     decisions.add(decision);
     liveRoutes = decision.routes();
