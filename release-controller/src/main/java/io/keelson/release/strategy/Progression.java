@@ -1,0 +1,75 @@
+package io.keelson.release.strategy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Testing and Progressing: wait for the step's analysis, judge it, and step the weight up or promote. */
+final class Progression {
+
+  private Progression() {}
+
+  static String analyse(Tick tick) {
+    Optional<AnalysisRequest> request = StepAnalysis.request(tick.rules, tick.next);
+    if (request.isEmpty()) {
+      // A step without a start time cannot be analysed: start its window now.
+      tick.startStep(tick.step(), tick.weight());
+      return tick.position() + ": step restarted; first analysis in " + Text.duration(tick.rules.window(tick.step()));
+    }
+    if (!request.get().dueBy(tick.now)) {
+      return waiting(tick, request.get());
+    }
+    List<CheckResult> measurements = tick.observation.measurements();
+    if (measurements.isEmpty()) {
+      return tick.position() + ": analysis due";
+    }
+    StepAnalysis.Outcome outcome = StepAnalysis.evaluate(tick, measurements);
+    return switch (outcome.kind()) {
+      case BREACH -> {
+        tick.rollBack(outcome.text());
+        yield ReleaseStrategy.rolledBack(tick);
+      }
+      case PASSED -> advance(tick, outcome.text());
+      case HOLD -> tick.position() + ": " + outcome.text();
+    };
+  }
+
+  /** The current step passed (or, from Deploying without a test route, the canary is ready): go on. */
+  static String advance(Tick tick, String why) {
+    List<Integer> weights = tick.rules.weights();
+    int step = tick.step();
+    if (step < weights.size()) {
+      tick.startStep(step + 1, weights.get(step));
+      return tick.position() + ": " + why + "; next analysis in " + Text.duration(tick.rules.interval());
+    }
+    if (tick.rules.manualGate()) {
+      tick.next.setAwaitingPromotion(true);
+      return gate(tick);
+    }
+    tick.startPromotion("all " + weights.size() + " steps passed");
+    return tick.position() + ": all " + weights.size() + " steps passed; stable rolls out the candidate while the"
+        + " canary keeps " + tick.weight() + "%";
+  }
+
+  private static String waiting(Tick tick, AnalysisRequest request) {
+    if (Boolean.TRUE.equals(tick.next.getAwaitingPromotion())) {
+      return gate(tick);
+    }
+    String wait = "waiting " + Text.duration(Duration.between(tick.now, request.dueAt())) + " for the next analysis";
+    List<String> holding = new ArrayList<>();
+    hold(tick, tick.next.getInconclusiveSince(), "inconclusive", tick.rules.inconclusiveBudget(), holding);
+    hold(tick, tick.next.getErrorSince(), "error", tick.rules.errorBudget(), holding);
+    return tick.position() + ": " + (holding.isEmpty() ? wait : "holding (" + String.join(", ", holding) + "); " + wait);
+  }
+
+  private static void hold(Tick tick, String since, String what, Duration budget, List<String> out) {
+    if (since != null) {
+      out.add(what + " for " + Text.duration(tick.since(since)) + " of " + Text.duration(budget));
+    }
+  }
+
+  private static String gate(Tick tick) {
+    return tick.position() + ": passed; waiting for a promote action (manualGate)";
+  }
+}

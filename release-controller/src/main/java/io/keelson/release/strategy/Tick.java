@@ -1,0 +1,199 @@
+package io.keelson.release.strategy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keelson.release.api.HistoryEntry;
+import io.keelson.release.api.ReleaseIdentity;
+import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.ReleasePolicySpec;
+import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.deploy.ReleaseAwareRender;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One decision in the making: the inputs, and {@link #next}, a deep copy of the input status that the
+ * transitions edit. The status changes every transition shares (start a release, start a step, roll
+ * back, finish) live here, so each is written once.
+ */
+final class Tick {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  final PolicyRules rules;
+  final ReleasePolicyStatus before;
+  final ReleasePolicyStatus next;
+  final Observation observation;
+  final Instant now;
+  private final List<String> notes = new ArrayList<>();
+
+  Tick(ReleasePolicySpec spec, ReleasePolicyStatus status, Observation observation, Instant now) {
+    this.rules = new PolicyRules(spec);
+    this.before = status == null ? new ReleasePolicyStatus() : status;
+    this.next = copy(this.before);
+    this.observation = observation;
+    this.now = now;
+  }
+
+  /** Adds a remark (a refused action, a queued candidate) to the tick's message. */
+  void note(String note) {
+    notes.add(note);
+  }
+
+  String withNotes(String message) {
+    return notes.isEmpty() ? message : message + " (" + String.join("; ", notes) + ")";
+  }
+
+  ReleaseAwareRender.Release release() {
+    return observation.release();
+  }
+
+  ReleasePhase phase() {
+    return next.getPhase() == null ? ReleasePhase.Idle : next.getPhase();
+  }
+
+  int step() {
+    return next.getStep() == null ? 0 : next.getStep();
+  }
+
+  int weight() {
+    return next.getCanaryWeight() == null ? 0 : next.getCanaryWeight();
+  }
+
+  String candidateHash() {
+    return next.getCandidate() == null ? null : next.getCandidate().templateHash();
+  }
+
+  /** Git declares a template other than the candidate being released. */
+  boolean gitMovedOn() {
+    return !release().gitTemplateHash().equals(candidateHash());
+  }
+
+  Instant stepStartedAt() {
+    return instant(next.getStepStartedAt()).orElse(now);
+  }
+
+  Duration since(String time) {
+    return Duration.between(instant(time).orElse(now), now);
+  }
+
+  boolean liveRoutesAllStable() {
+    return observation.routes() != null && observation.routes().allStable();
+  }
+
+  /** Where the release stands, as the first words of a message. */
+  String position() {
+    return switch (phase()) {
+      case Testing -> "testing " + candidateHash() + " via header " + rules.testHeader();
+      case Progressing -> "step " + step() + "/" + rules.weights().size() + " at " + weight() + "%";
+      default -> phase().name().toLowerCase() + " " + candidateHash();
+    };
+  }
+
+  /** A new release of the template Git declares: attempt one more than any earlier release of it. */
+  void startRelease() {
+    String hash = release().gitTemplateHash();
+    next.setCandidate(new ReleaseIdentity(hash, observation.gitRevision(), previousAttempts(hash) + 1));
+    next.setPhase(ReleasePhase.Deploying);
+    next.setReleaseStartedAt(now.toString());
+    next.setCanaryWeight(0);
+    next.setStep(null);
+    next.setStepStartedAt(null);
+    next.setEvidence(null);
+    next.setFailures(0);
+    next.setFailuresByCheck(null);
+    next.setReason(null);
+    clearStepClocks();
+  }
+
+  void startStep(int step, int weight) {
+    next.setPhase(step == 0 ? ReleasePhase.Testing : ReleasePhase.Progressing);
+    next.setStep(step);
+    next.setCanaryWeight(weight);
+    next.setStepStartedAt(now.toString());
+    clearStepClocks();
+  }
+
+  void startPromotion(String reason) {
+    next.setPhase(ReleasePhase.Promoting);
+    next.setStepStartedAt(now.toString());
+    next.setReason(reason);
+    clearStepClocks();
+  }
+
+  /** Traffic back to stable now; the release fails once the live routes confirm it. */
+  void rollBack(String reason) {
+    next.setPhase(ReleasePhase.RollingBack);
+    next.setCanaryWeight(0);
+    next.setReason(reason);
+    next.setPaused(null);
+    clearStepClocks();
+  }
+
+  void fail() {
+    record(ReleasePhase.Failed);
+    next.setPhase(ReleasePhase.Failed);
+    next.setCanaryWeight(0);
+    next.setStepStartedAt(null);
+    next.setReleaseStartedAt(null);
+  }
+
+  void succeed() {
+    next.setReason("promoted: stable runs " + candidateHash());
+    record(ReleasePhase.Succeeded);
+    next.setStableTemplate(release().gitTemplate());
+    next.setStable(next.getCandidate());
+    next.setCandidate(null);
+    next.setPhase(ReleasePhase.Succeeded);
+    next.setCanaryWeight(0);
+    next.setStep(null);
+    next.setStepStartedAt(null);
+    next.setReleaseStartedAt(null);
+    clearStepClocks();
+  }
+
+  void clearStepClocks() {
+    next.setAnalyzedAt(null);
+    next.setInconclusiveSince(null);
+    next.setErrorSince(null);
+    next.setAwaitingPromotion(null);
+  }
+
+  private void record(ReleasePhase outcome) {
+    next.recordHistory(new HistoryEntry(next.getCandidate(), outcome, now.toString(), next.getReason()));
+  }
+
+  private int previousAttempts(String hash) {
+    int attempts = 0;
+    if (next.getCandidate() != null && hash.equals(next.getCandidate().templateHash())) {
+      attempts = attempt(next.getCandidate());
+    }
+    List<HistoryEntry> history = next.getHistory() == null ? List.of() : next.getHistory();
+    for (HistoryEntry entry : history) {
+      if (entry.release() != null && hash.equals(entry.release().templateHash())) {
+        attempts = Math.max(attempts, attempt(entry.release()));
+      }
+    }
+    return attempts;
+  }
+
+  private static int attempt(ReleaseIdentity identity) {
+    return identity.attempt() == null ? 1 : identity.attempt();
+  }
+
+  static Optional<Instant> instant(String time) {
+    return time == null ? Optional.empty() : Optional.of(Instant.parse(time));
+  }
+
+  private static ReleasePolicyStatus copy(ReleasePolicyStatus status) {
+    try {
+      return MAPPER.readValue(MAPPER.writeValueAsBytes(status), ReleasePolicyStatus.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("release policy status cannot be copied", e);
+    }
+  }
+}
