@@ -36,21 +36,21 @@ import org.eclipse.jgit.transport.resolver.FileResolver;
  * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git daemon}, and a silent TCP server that
  * accepts connections and never answers. {@link #close()} stops every server this instance started.
  */
-final class GitServers implements AutoCloseable {
+public final class GitServers implements AutoCloseable {
 
   private final Path base;
   private final List<Running> running = new ArrayList<>();
 
-  GitServers(Path base) {
+  public GitServers(Path base) {
     this.base = base;
   }
 
-  Path base() {
+  public Path base() {
     return base;
   }
 
   /** A running server; {@link #url(String)} is the URL of the bare repository {@code base/<name>.git}. */
-  interface Running extends AutoCloseable {
+  public interface Running extends AutoCloseable {
 
     String url(String repository);
 
@@ -59,7 +59,7 @@ final class GitServers implements AutoCloseable {
   }
 
   /** Smart HTTP; every request must authenticate as {@code user} with {@code password}. */
-  Running http(String user, String password) {
+  public Running http(String user, String password) {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -97,7 +97,7 @@ final class GitServers implements AutoCloseable {
   }
 
   /** {@code git daemon}, anonymous, serving every repository under the base directory. */
-  Running daemon() {
+  public Running daemon() {
     int port = freePort();
     ProcessBuilder builder = new ProcessBuilder("git", "daemon", "--listen=127.0.0.1", "--port=" + port,
         "--export-all", "--reuseaddr", "--informative-errors", "--base-path=" + base, base.toString())

@@ -23,7 +23,7 @@ import org.eclipse.jgit.transport.URIish;
  * A bare repository {@code <base>/<name>.git}, as a server serves it, and a working clone that commits with a
  * fixed author and pushes to it, force-pushing when asked.
  */
-final class TestRepo implements AutoCloseable {
+public final class TestRepo implements AutoCloseable {
 
   static final PersonIdent AUTHOR = new PersonIdent("Ada Committer", "ada@example.com",
       Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
@@ -39,7 +39,7 @@ final class TestRepo implements AutoCloseable {
     this.git = git;
   }
 
-  static TestRepo create(Path base, String name) {
+  public static TestRepo create(Path base, String name) {
     Path bare = base.resolve(name + ".git");
     Path work = base.resolve("work").resolve(name);
     try {
@@ -55,7 +55,7 @@ final class TestRepo implements AutoCloseable {
     return work;
   }
 
-  TestRepo write(String path, String content) {
+  public TestRepo write(String path, String content) {
     try {
       Path file = work.resolve(path);
       Files.createDirectories(file.getParent());
@@ -67,7 +67,7 @@ final class TestRepo implements AutoCloseable {
   }
 
   /** Commits everything in the work tree and pushes it to {@code main}; returns the commit id. */
-  String commit(String message) {
+  public String commit(String message) {
     return commit(message, null);
   }
 
@@ -118,7 +118,7 @@ final class TestRepo implements AutoCloseable {
   }
 
   /** Moves {@code main} of the work clone to {@code sha} and force-pushes it. */
-  void forcePush(String sha) {
+  public void forcePush(String sha) {
     try {
       git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(sha).call();
       push("main", true);
