@@ -34,7 +34,8 @@ public final class SyncScheduler implements AutoCloseable {
   public SyncScheduler(Map<String, SourceController> sources, Map<String, Duration> intervals) {
     this.sources = Map.copyOf(sources);
     Properties properties = new Properties();
-    properties.setProperty("org.quartz.scheduler.instanceName", "keelson");
+    // Quartz keeps schedulers in a JVM-wide registry by name: a unique name keeps each agent's own.
+    properties.setProperty("org.quartz.scheduler.instanceName", "keelson-" + java.util.UUID.randomUUID());
     properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, sources.size())));
     properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     try {

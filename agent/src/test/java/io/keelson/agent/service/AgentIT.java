@@ -159,9 +159,9 @@ class AgentIT {
       TestNamespace ns) {
     Fixture git = gitRepo();
     String blue = git.repo().write("apps/settings.yaml", configMap("blue")).commit("blue");
-    RunningAgent first = agent(plane, ns, "agent-a", git, "2s");
+    RunningAgent first = agent(plane, ns, "agent-a", git, "5s");
     await("the first sync", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns)));
-    RunningAgent second = agent(plane, ns, "agent-b", git, "2s");
+    RunningAgent second = agent(plane, ns, "agent-b", git, "5s");
 
     JsonNode followerView = second.status();
     assertThat(followerView.path("leader").asBoolean()).isFalse();
