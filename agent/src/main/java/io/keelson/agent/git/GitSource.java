@@ -63,7 +63,12 @@ import org.eclipse.jgit.util.RawParseUtils;
  * repository, which is what lets a later fetch compare the new head with the last applied commit.
  *
  * <p>Methods are synchronized: a poller and a webhook may call them concurrently. Every network operation has
- * the configured timeout; every failure is a {@link GitSourceException} with a {@link Reason}.
+ * the configured timeout; every failure is a {@link GitSourceException} with a {@link Reason}. JGit enforces the
+ * timeout on connecting everywhere and on reading over HTTP(S) and SSH; over {@code git://} a server that accepts
+ * and then stalls is not cut off, so {@code git://} is for tests and trusted networks only.
+ *
+ * <p>A poller calls {@link #remoteHead()} (one ls-remote round trip) and {@link #fetch(String)} only when the
+ * head differs from the last applied commit; {@code fetch} always writes a new checkout.
  */
 public final class GitSource implements AutoCloseable {
 

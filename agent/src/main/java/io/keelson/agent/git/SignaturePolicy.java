@@ -22,8 +22,9 @@ public sealed interface SignaturePolicy {
 
   /**
    * An SSH signature ({@code gpg.format=ssh}) by a key in {@code allowedSigners}, in the format of
-   * {@code ssh-keygen}'s ALLOWED SIGNERS: the principal must match the committer's e-mail address, as with
-   * {@code git verify-commit}.
+   * {@code ssh-keygen}'s ALLOWED SIGNERS, options included ({@code namespaces}, {@code valid-after},
+   * {@code valid-before}, {@code cert-authority}). As with {@code git verify-commit}, the key must be listed for
+   * the {@code git} namespace; the principal it is listed under is not compared with the committer.
    */
   record Ssh(Path allowedSigners) implements SignaturePolicy {
 
