@@ -7,15 +7,25 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Decisions stay pure: the model and the render transform never reach a client, HTTP or the agent. */
+/**
+ * Decisions stay pure: the model, the render transform and the routing design never reach a client, HTTP or
+ * the agent; talking to the mesh is the Istio router's job alone.
+ */
 @AnalyzeClasses(packages = "io.keelson.release", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   @ArchTest
   static final ArchRule purePackagesUseNoClientAndNoHttp = noClasses()
-      .that().resideInAnyPackage("io.keelson.release.model..", "io.keelson.release.deploy..")
+      .that().resideInAnyPackage("io.keelson.release.model..", "io.keelson.release.deploy..",
+          "io.keelson.release.traffic..")
       .should().dependOnClassesThat().resideInAnyPackage(
-          "io.fabric8.kubernetes.client..", "java.net.http..", "io.vertx..", "okhttp3..");
+          "io.fabric8.kubernetes.client..", "io.fabric8.istio.client..", "java.net.http..", "io.vertx..",
+          "okhttp3..");
+
+  @ArchTest
+  static final ArchRule onlyTheIstioRouterUsesTheIstioClient = noClasses()
+      .that().resideOutsideOfPackage("io.keelson.release.istio..")
+      .should().dependOnClassesThat().resideInAPackage("io.fabric8.istio.client..");
 
   @ArchTest
   static final ArchRule theReleaseControllerDoesNotDependOnTheAgent = noClasses()
