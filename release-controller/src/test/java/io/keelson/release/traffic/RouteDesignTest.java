@@ -2,19 +2,25 @@ package io.keelson.release.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.istio.api.api.meta.v1alpha1.IstioStatus;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.keelson.release.api.MatchType;
 import io.keelson.release.api.ServiceSpec;
 import io.keelson.release.api.TestRoute;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,8 +58,8 @@ class RouteDesignTest {
     assertThat(route.getRoute()).extracting(d -> d.getDestination().getHost(), d -> d.getDestination().getPort()
             .getNumber(), HTTPRouteDestination::getWeight)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(STABLE, 8080L, 100 - weight),
-            org.assertj.core.groups.Tuple.tuple(CANARY, 8080L, weight));
+            tuple(STABLE, 8080L, 100 - weight),
+            tuple(CANARY, 8080L, weight));
     assertThat(RouteDesign.routesOf(policy(), virtualService)).isEqualTo(new Routes(weight, false));
   }
 
@@ -212,10 +218,10 @@ class RouteDesignTest {
     live.getMetadata().setAnnotations(Map.of("note", "added by hand"));
     live.getMetadata().getOwnerReferences().add(new OwnerReference("v1", true, false, "ConfigMap", "other",
         "5e0b7c9d-0000-4000-8000-000000000002"));
-    live.getMetadata().setManagedFields(List.of(new io.fabric8.kubernetes.api.model.ManagedFieldsEntry(
+    live.getMetadata().setManagedFields(List.of(new ManagedFieldsEntry(
         "networking.istio.io/v1", "FieldsV1", null, RouteDesign.MANAGER, "Apply", null, "2026-11-22T03:00:00Z")));
     live.getSpec().setExportTo(List.of("."));
-    live.setStatus(new io.fabric8.istio.api.api.meta.v1alpha1.IstioStatus());
+    live.setStatus(new IstioStatus());
     live.getStatus().setObservedGeneration(3L);
 
     Reconciled<VirtualService> plan = RouteDesign.plan(live, desired);
@@ -229,7 +235,7 @@ class RouteDesignTest {
   @Test
   void planWritesWhenAnOwnedFieldDrifted() throws Exception {
     VirtualService desired = RouteDesign.virtualService(policy(), new Routes(10, true));
-    Map<String, java.util.function.Consumer<VirtualService>> drifts = new java.util.LinkedHashMap<>();
+    Map<String, Consumer<VirtualService>> drifts = new LinkedHashMap<>();
     drifts.put("canary weight", vs -> vs.getSpec().getHttp().get(1).getRoute().get(1).setWeight(50));
     drifts.put("stable weight", vs -> vs.getSpec().getHttp().get(1).getRoute().get(0).setWeight(0));
     drifts.put("test route removed", vs -> vs.getSpec().getHttp().remove(0));
@@ -241,7 +247,7 @@ class RouteDesignTest {
     drifts.put("owner removed", vs -> vs.getMetadata().setOwnerReferences(List.of()));
     drifts.put("no spec", vs -> vs.setSpec(null));
 
-    for (Map.Entry<String, java.util.function.Consumer<VirtualService>> drift : drifts.entrySet()) {
+    for (Map.Entry<String, Consumer<VirtualService>> drift : drifts.entrySet()) {
       VirtualService live = asRead(desired);
       drift.getValue().accept(live);
       assertThat(RouteDesign.plan(live, desired).modified()).as(drift.getKey()).isTrue();
@@ -256,7 +262,7 @@ class RouteDesignTest {
   private static JsonNode json(Object object) {
     try {
       return MAPPER.readTree(MAPPER.writeValueAsString(object));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
