@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -106,7 +107,7 @@ public final class RouteDesign {
       }
       HTTPRoute route = route(TEST_ROUTE, service);
       HTTPMatchRequest match = new HTTPMatchRequest();
-      match.setHeaders(new LinkedHashMap<>(Map.of(test.header(), stringMatch(test.match()))));
+      match.setHeaders(new LinkedHashMap<>(Map.of(headerName(test), stringMatch(test.match()))));
       route.setMatch(new ArrayList<>(List.of(match)));
       route.setRoute(new ArrayList<>(List.of(destination(canaryHost(policy), service.port(), 100))));
       http.add(route);
@@ -158,7 +159,8 @@ public final class RouteDesign {
     List<HTTPRoute> http = live.getSpec() == null || live.getSpec().getHttp() == null
         ? List.of() : live.getSpec().getHttp();
     String canary = canaryHost(policy);
-    String header = policy.testRoute() == null ? null : policy.testRoute().header();
+    String header = policy.testRoute() == null || policy.testRoute().header() == null
+        ? null : headerName(policy.testRoute());
     boolean testRoute = false;
     int canaryWeight = 0;
     for (HTTPRoute route : http) {
@@ -241,6 +243,11 @@ public final class RouteDesign {
     destination.setDestination(new Destination(host, new PortSelector((long) port), null));
     destination.setWeight(weight);
     return destination;
+  }
+
+  /** HTTP header names are case-insensitive; Istio matches them in lower case only. */
+  private static String headerName(TestRoute test) {
+    return test.header().toLowerCase(Locale.ROOT);
   }
 
   private static StringMatch stringMatch(TestRoute.HeaderMatch match) {

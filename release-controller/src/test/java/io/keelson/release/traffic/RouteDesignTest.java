@@ -91,6 +91,18 @@ class RouteDesignTest {
   }
 
   @Test
+  void theTestHeaderIsMatchedInLowerCase() {
+    PolicyRef policy = policy(policy().service(), new TestRoute("X-Canary",
+        new TestRoute.HeaderMatch(MatchType.EXACT, "Yes"), null, null, null));
+
+    VirtualService virtualService = RouteDesign.virtualService(policy, new Routes(0, true));
+
+    assertThat(json(virtualService).path("spec").path("http").get(0).path("match").get(0).path("headers"))
+        .isEqualTo(json(Map.of("x-canary", Map.of("exact", "Yes"))));
+    assertThat(RouteDesign.routesOf(policy, virtualService)).isEqualTo(new Routes(0, true));
+  }
+
+  @Test
   void aTestRouteIsRefusedWhenThePolicyDefinesNone() {
     PolicyRef policy = policy(policy().service(), null);
 
