@@ -17,6 +17,7 @@ import io.keelson.agent.cli.RenderCommand;
 import io.keelson.agent.cli.StatusCommand;
 import io.keelson.agent.config.GitSettings;
 import io.keelson.agent.config.KeelsonConfiguration;
+import io.keelson.agent.config.ReleaseControllerSettings;
 import io.keelson.agent.config.SourceSettings;
 import io.keelson.agent.events.EventRecorder;
 import io.keelson.agent.git.GitSource;
@@ -24,22 +25,31 @@ import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.checks.SourcesHealthCheck;
 import io.keelson.agent.leader.Leadership;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.resources.ReleasesResource;
 import io.keelson.agent.resources.SourcesResource;
 import io.keelson.agent.resources.StatusPageResource;
 import io.keelson.agent.resources.StatusResource;
 import io.keelson.agent.resources.WebhookResource;
 import io.keelson.agent.schedule.SyncScheduler;
 import io.keelson.agent.source.SourceController;
+import io.keelson.agent.status.ReleaseViews;
 import io.keelson.agent.status.SourceViews;
 import io.keelson.agent.status.StatusService;
 import io.keelson.agent.status.StatusStore;
 import io.keelson.agent.sync.SyncOptions;
 import io.keelson.agent.sync.Synchronizer;
+import io.keelson.release.analysis.Analysis;
+import io.keelson.release.controller.ReleaseController;
+import io.keelson.release.controller.ReleaseReconciler;
+import io.keelson.release.controller.WebhookNotifier;
+import io.keelson.release.istio.IstioRouter;
+import io.keelson.release.prometheus.PrometheusProvider;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +66,8 @@ import java.util.stream.Collectors;
 
 /** The agent: the only place objects are constructed and wired. */
 public class KeelsonApplication extends Application<KeelsonConfiguration> {
+
+  private static final String RELEASES_TASK = "releases";
 
   public static void main(String[] args) throws Exception {
     new KeelsonApplication().run(args);
@@ -94,6 +106,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, SourceView> persisted = store.read().stream()
         .collect(Collectors.toMap(SourceView::name, Function.identity(), (a, b) -> a));
 
+    ReleaseController releases = releaseController(config, client, events, clock, env);
     AtomicReference<StatusService> status = new AtomicReference<>();
     Map<String, SourceController> controllers = new LinkedHashMap<>();
     Map<String, Duration> intervals = new LinkedHashMap<>();
@@ -107,7 +120,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       SourceView initial = persisted.getOrDefault(source.getName(),
           SourceViews.initial(source.getName(), source.getUrl(), source.getRef(), source.getPaths()));
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
-          metrics, events, clock, initial, changed -> store.write(status.get().live()));
+          metrics, events, clock, initial, changed -> store.write(status.get().live()), releases::observed);
       self.set(controller);
       controllers.put(source.getName(), controller);
       intervals.put(source.getName(), Duration.ofMillis(source.getInterval().toMilliseconds()));
@@ -116,6 +129,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       }
     }
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
+    if (config.getReleaseController().isEnabled()) {
+      scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
+          releases::tick);
+    }
     Leadership leadership = config.getLeaderElection().isEnabled() ? new Leadership(client,
         config.getAgentNamespace(), config.getLeaderElection().getLeaseName(), identity,
         duration(config.getLeaderElection().getLeaseDuration()), duration(config.getLeaderElection().getRenewDeadline()),
@@ -132,7 +149,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           }
         }) : null;
     status.set(new StatusService(identity, version(), List.copyOf(controllers.values()), store, leadership,
-        List::of, clock));
+        () -> ReleaseViews.of(releases.lastTicks()), clock));
 
     environment.lifecycle().manage(new Managed() {
       @Override
@@ -156,11 +173,31 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     });
     environment.jersey().register(new StatusResource(status.get()));
     environment.jersey().register(new StatusPageResource());
-    environment.jersey().register(new SourcesResource(scheduler, new BearerTokens(
-        Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)))));
+    BearerTokens tokens = new BearerTokens(Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)));
+    environment.jersey().register(new SourcesResource(scheduler, tokens));
     environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics));
+    environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK)));
     environment.healthChecks().register("kubernetes", new KubernetesHealthCheck(client));
     environment.healthChecks().register("sources", new SourcesHealthCheck(status.get()));
+  }
+
+  /** Analysis through Prometheus' HTTP API, routing through Istio, Events and webhooks on every change. */
+  private static ReleaseController releaseController(KeelsonConfiguration config, KubernetesClient client,
+      EventRecorder events, Clock clock, Map<String, String> env) {
+    ReleaseControllerSettings settings = config.getReleaseController();
+    PrometheusProvider.Options options = PrometheusProvider.Options.defaults()
+        .withRequestTimeout(duration(settings.getQueryTimeout()));
+    if (settings.getPrometheusToken() != null) {
+      options = options.withBearerToken(settings.getPrometheusToken().resolve(env));
+    }
+    WebhookNotifier webhooks = new WebhookNotifier();
+    ReleaseReconciler reconciler = new ReleaseReconciler(client, new IstioRouter(client),
+        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options)),
+        (policy, event) -> {
+          events.releaseChanged(policy, event);
+          webhooks.changed(policy, event);
+        }, clock);
+    return new ReleaseController(client, reconciler, clock);
   }
 
   private static SyncOptions syncOptions(KeelsonConfiguration config, SourceSettings source) {

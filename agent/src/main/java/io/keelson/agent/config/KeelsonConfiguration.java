@@ -55,6 +55,11 @@ public class KeelsonConfiguration extends Configuration {
   @NotNull
   private LeaderElectionSettings leaderElection = new LeaderElectionSettings();
 
+  @JsonProperty
+  @Valid
+  @NotNull
+  private ReleaseControllerSettings releaseController = new ReleaseControllerSettings();
+
   public String getAgentNamespace() {
     return agentNamespace;
   }
@@ -89,6 +94,10 @@ public class KeelsonConfiguration extends Configuration {
 
   public LeaderElectionSettings getLeaderElection() {
     return leaderElection;
+  }
+
+  public ReleaseControllerSettings getReleaseController() {
+    return releaseController;
   }
 
   @ValidationMethod(message = "sources: every source needs a unique name")

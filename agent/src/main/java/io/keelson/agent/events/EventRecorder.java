@@ -62,6 +62,18 @@ public final class EventRecorder {
         "CorrectDrift", correction + " (source " + source + ")");
   }
 
+  /** A release changed phase or step: an Event on the ReleasePolicy. */
+  public void releaseChanged(io.keelson.release.api.ReleasePolicy policy, io.keelson.release.strategy.ReleaseEvent event) {
+    boolean bad = event.to() == io.keelson.release.api.ReleasePhase.RollingBack
+        || event.to() == io.keelson.release.api.ReleasePhase.Failed;
+    ObjectReference regarding = new ObjectReferenceBuilder().withApiVersion(policy.getApiVersion())
+        .withKind(policy.getKind()).withNamespace(policy.getMetadata().getNamespace())
+        .withName(policy.getMetadata().getName()).withUid(policy.getMetadata().getUid()).build();
+    String note = event.from() + " -> " + event.to() + (event.step() == null ? "" : " (step " + event.step() + ")")
+        + (event.reason() == null || event.reason().isEmpty() ? "" : ": " + event.reason());
+    emit(regarding, bad ? "Warning" : "Normal", "Release" + event.to(), "Release", note);
+  }
+
   private void emit(ObjectReference regarding, String type, String reason, String action, String note) {
     // An Event lives in its object's namespace; those about cluster-scoped objects go to the agent's.
     String namespace = regarding.getNamespace() == null ? agentNamespace : regarding.getNamespace();

@@ -28,8 +28,10 @@ import org.quartz.impl.StdSchedulerFactory;
 public final class SyncScheduler implements AutoCloseable {
 
   private static final String GROUP = "sources";
+  private static final String TASKS = "tasks";
   private final Scheduler scheduler;
   private final Map<String, SourceController> sources;
+  private final Map<String, Runnable> tasks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SyncScheduler(Map<String, SourceController> sources, Map<String, Duration> intervals) {
     this.sources = Map.copyOf(sources);
@@ -40,8 +42,11 @@ public final class SyncScheduler implements AutoCloseable {
     properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     try {
       scheduler = new StdSchedulerFactory(properties).getScheduler();
-      scheduler.setJobFactory((bundle, ignored) -> new SyncJob(
-          this.sources.get(bundle.getJobDetail().getKey().getName())));
+      scheduler.setJobFactory((bundle, ignored) -> {
+        JobKey key = bundle.getJobDetail().getKey();
+        return TASKS.equals(key.getGroup()) ? new TaskJob(tasks.get(key.getName()))
+            : new SyncJob(this.sources.get(key.getName()));
+      });
       for (Map.Entry<String, Duration> entry : intervals.entrySet()) {
         schedule(entry.getKey(), entry.getValue());
       }
@@ -52,13 +57,39 @@ public final class SyncScheduler implements AutoCloseable {
 
   private void schedule(String source, Duration interval) throws SchedulerException {
     JobDetail job = JobBuilder.newJob(SyncJob.class).withIdentity(source, GROUP).storeDurably().build();
+    // The first interval run comes one interval (plus jitter) after start, which syncs every source at once.
     long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(interval.toMillis(), 10_000)));
     Trigger trigger = TriggerBuilder.newTrigger().withIdentity(source + "-interval", GROUP).forJob(job)
-        .startAt(new Date(System.currentTimeMillis() + jitter))
+        .startAt(new Date(System.currentTimeMillis() + interval.toMillis() + jitter))
         .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval.toMillis())
             .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
         .build();
     scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+  }
+
+  /** Runs {@code task} every {@code every} while the scheduler runs, never twice at once. */
+  public void scheduleRepeating(String name, Duration every, Runnable task) {
+    tasks.put(name, task);
+    JobDetail job = JobBuilder.newJob(TaskJob.class).withIdentity(name, TASKS).storeDurably().build();
+    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name + "-interval", TASKS).forJob(job)
+        .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule()
+            .withIntervalInMilliseconds(every.toMillis()).repeatForever()
+            .withMisfireHandlingInstructionNextWithRemainingCount())
+        .build();
+    try {
+      scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot schedule " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Asks for a run of a repeating task as soon as possible. */
+  public void runNow(String task) {
+    try {
+      scheduler.triggerJob(JobKey.jobKey(task, TASKS));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot trigger " + task + ": " + e.getMessage(), e);
+    }
   }
 
   /** Starts (or resumes) running jobs and syncs every source now. */
@@ -102,6 +133,22 @@ public final class SyncScheduler implements AutoCloseable {
       scheduler.shutdown(true);
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot stop the sync scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs one repeating task. */
+  @DisallowConcurrentExecution
+  public static final class TaskJob implements Job {
+
+    private final Runnable task;
+
+    public TaskJob(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+      task.run();
     }
   }
 

@@ -39,6 +39,7 @@ public final class SourceController implements AutoCloseable {
   private final EventRecorder events;
   private final Clock clock;
   private final Consumer<SourceView> changed;
+  private final ReleaseSink releases;
   private final AtomicBoolean pending = new AtomicBoolean();
   private volatile SourceView view;
   private Revision fetched;
@@ -46,7 +47,8 @@ public final class SourceController implements AutoCloseable {
   private SyncResult.Outcome lastOutcome;
 
   public SourceController(String name, List<String> paths, GitSource git, Synchronizer synchronizer,
-      AgentMetrics metrics, EventRecorder events, Clock clock, SourceView initial, Consumer<SourceView> changed) {
+      AgentMetrics metrics, EventRecorder events, Clock clock, SourceView initial, Consumer<SourceView> changed,
+      ReleaseSink releases) {
     this.name = name;
     this.paths = List.copyOf(paths);
     this.git = git;
@@ -56,6 +58,13 @@ public final class SourceController implements AutoCloseable {
     this.clock = clock;
     this.view = initial;
     this.changed = changed;
+    this.releases = releases;
+  }
+
+  /** Receives where a source's governed Deployments stand after each sync. */
+  @FunctionalInterface
+  public interface ReleaseSink {
+    void observed(String source, List<io.keelson.release.deploy.ReleaseAwareRender.Release> releases, String revision);
   }
 
   public String name() {
@@ -109,6 +118,9 @@ public final class SourceController implements AutoCloseable {
       events.synced(result);
     }
     lastOutcome = result.outcome();
+    if (result.outcome() == SyncResult.Outcome.APPLIED) {
+      releases.observed(name, synchronizer.releases(), fetched.sha());
+    }
     update(SourceViews.synced(view, result, revision));
   }
 

@@ -36,6 +36,7 @@ final class DriftWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DriftWatcher.class);
   private static final int HISTORY = 100;
+  private static final FieldOwners.Owner DELETED = new FieldOwners.Owner("unknown (deleted)", List.of());
 
   private final KubernetesClient client;
   private final ResourceManager manager;
@@ -107,7 +108,8 @@ final class DriftWatcher implements AutoCloseable {
 
           @Override
           public void onDelete(GenericKubernetesResource object, boolean finalStateUnknown) {
-            enqueue(object, new FieldOwners.Owner("unknown (deleted)", List.of()));
+            // Leaving the label selection looks like a deletion; only a real one is put back.
+            enqueue(object, DELETED);
           }
         }, 0);
   }
@@ -124,6 +126,11 @@ final class DriftWatcher implements AutoCloseable {
     queued.remove(ref);
     DesiredObject object = desired.get(ref);
     if (object == null) {
+      return;
+    }
+    if (owner == DELETED && manager.get(ref).isPresent()) {
+      // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
+      LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
       return;
     }
     StagedApply.Outcome outcome;

@@ -103,6 +103,11 @@ public final class Synchronizer implements AutoCloseable {
     }
   }
 
+  /** Where each governed Deployment stood in the last sync's render, for the release controller. */
+  public java.util.List<io.keelson.release.deploy.ReleaseAwareRender.Release> releases() {
+    return transform.releases();
+  }
+
   /** Stops correcting drift until the next sync (this replica is no longer the leader). */
   public void stopWatching() {
     drift.stopWatching();

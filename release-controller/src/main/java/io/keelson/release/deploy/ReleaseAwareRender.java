@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -37,6 +38,12 @@ public final class ReleaseAwareRender {
   public static final String CANDIDATE_HASH_ANNOTATION = "keelson.io/candidate-hash";
   /** Suffix of canary object names and of the canary's selector label values. */
   public static final String CANARY_SUFFIX = "-canary";
+  /**
+   * On the stable Deployment while a release is under way: the hash of the template render gave it, so the
+   * controller can tell when stable has rolled to the candidate during promotion (the live template, with
+   * the API server's defaults, does not hash like Git's).
+   */
+  public static final String TEMPLATE_HASH_ANNOTATION = "keelson.io/template-hash";
 
   private static final String ISTIO_GROUP = "networking.istio.io";
   private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
@@ -285,8 +292,8 @@ public final class ReleaseAwareRender {
       case UNRELEASED, STEADY -> out.add(deployment);
       case HELD_BACK -> out.add(withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)));
       case CANARY, PROMOTING -> {
-        out.add(state == ReleaseState.PROMOTING ? deployment
-            : withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)));
+        out.add(state == ReleaseState.PROMOTING ? annotated(copy(deployment), gitHash)
+            : annotated(withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)), stableHash));
         Set<String> canaryKeys = new LinkedHashSet<>(selector.keySet());
         canaryKeys.addAll(object(path(service, "spec", "selector")).keySet());
         out.add(canaryDeployment(deployment, policy, gitHash, canaryKeys));
@@ -319,6 +326,14 @@ public final class ReleaseAwareRender {
       found.add(new Problem(List.of(ObjectId.of(taken), policy.id()), kind + " " + name
           + " is declared in Git, but ReleasePolicy " + policy.key().name() + " generates it for its canary"));
     }
+  }
+
+  private static GenericKubernetesResource annotated(GenericKubernetesResource deployment, String templateHash) {
+    Map<String, String> annotations = new LinkedHashMap<>(
+        Optional.ofNullable(deployment.getMetadata().getAnnotations()).orElse(Map.of()));
+    annotations.put(TEMPLATE_HASH_ANNOTATION, templateHash);
+    deployment.getMetadata().setAnnotations(annotations);
+    return deployment;
   }
 
   private static GenericKubernetesResource withTemplate(GenericKubernetesResource deployment,

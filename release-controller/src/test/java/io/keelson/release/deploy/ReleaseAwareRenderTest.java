@@ -104,6 +104,9 @@ class ReleaseAwareRenderTest {
 
     GenericKubernetesResource stable = named(result, "Deployment", "checkout");
     GenericKubernetesResource expected = deployment("checkout", V1);
+    // Plus the hash of the template it runs, by which the controller sees stable roll during promotion.
+    expected.getMetadata().setAnnotations(Map.of(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION,
+        io.keelson.release.model.TemplateHash.of(templateOf(expected))));
     assertThat(stable).isEqualTo(expected);
     assertThat(stable.<Integer>get("spec", "replicas")).isEqualTo(4);
     assertThat(stable.getMetadata().getLabels()).containsExactlyEntriesOf(Map.of("team", "payments"));
@@ -342,5 +345,19 @@ class ReleaseAwareRenderTest {
 
   private static List<String> names(Result result) {
     return result.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> templateOf(GenericKubernetesResource deployment) {
+    return (Map<String, Object>) ((Map<String, Object>) deployment.getAdditionalProperties().get("spec")).get("template");
+  }
+
+  @Test
+  void whilePromotingTheStableDeploymentIsMarkedWithTheCandidatesHash() {
+    Result result = render.apply(gitRevision(V2), Map.of(KEY, status(V1, ReleasePhase.Promoting, V2)));
+
+    GenericKubernetesResource stable = named(result, "Deployment", "checkout");
+    assertThat(stable.getMetadata().getAnnotations()).containsEntry(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION,
+        io.keelson.release.model.TemplateHash.of(templateOf(deployment("checkout", V2))));
   }
 }

@@ -1,0 +1,53 @@
+package io.keelson.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/** The release controller inside the agent: where Prometheus is, and how often releases are looked at. */
+public class ReleaseControllerSettings {
+
+  @JsonProperty
+  private boolean enabled = true;
+
+  /** Prometheus' base URL; analysis queries its HTTP API. */
+  @JsonProperty
+  @NotBlank
+  private String prometheusUrl = "http://prometheus.istio-system.svc:9090";
+
+  @JsonProperty
+  private SecretRef prometheusToken;
+
+  /** Each release is looked at this often; analysis runs when a step's interval is due. */
+  @JsonProperty
+  @NotNull
+  @MinDuration(value = 200, unit = TimeUnit.MILLISECONDS)
+  private Duration tickInterval = Duration.seconds(2);
+
+  @JsonProperty
+  @NotNull
+  private Duration queryTimeout = Duration.seconds(10);
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public String getPrometheusUrl() {
+    return prometheusUrl;
+  }
+
+  public SecretRef getPrometheusToken() {
+    return prometheusToken;
+  }
+
+  public Duration getTickInterval() {
+    return tickInterval;
+  }
+
+  public Duration getQueryTimeout() {
+    return queryTimeout;
+  }
+}

@@ -1,0 +1,63 @@
+package io.keelson.agent.resources;
+
+import io.keelson.agent.auth.BearerTokens;
+import io.keelson.release.controller.ReleaseController;
+import io.keelson.release.deploy.PolicyKey;
+import io.keelson.release.strategy.Action;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/releases/{namespace}/{name}/{action}} — promote, abort, pause, resume, retry — for a
+ * bearer-token holder. The request is persisted on the policy and carried out by the next tick; the policy
+ * status records who asked, when, and whether it was accepted. {@code X-Keelson-Actor} names the person.
+ */
+@Path("/api/v1/releases")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReleasesResource {
+
+  private final ReleaseController releases;
+  private final BearerTokens tokens;
+  private final Runnable tickNow;
+
+  public ReleasesResource(ReleaseController releases, BearerTokens tokens, Runnable tickNow) {
+    this.releases = releases;
+    this.tokens = tokens;
+    this.tickNow = tickNow;
+  }
+
+  @POST
+  @Path("/{namespace}/{name}/{action}")
+  public Response act(@PathParam("namespace") String namespace, @PathParam("name") String name,
+      @PathParam("action") String action, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam("X-Keelson-Actor") String actor) {
+    if (!tokens.enabled()) {
+      return Responses.error(Response.Status.FORBIDDEN, "the API is read-only: no apiToken is configured");
+    }
+    if (!tokens.accepts(authorization)) {
+      return Responses.error(Response.Status.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' is required");
+    }
+    Action.Kind kind;
+    try {
+      kind = Action.Kind.valueOf(action.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException unknown) {
+      return Responses.error(Response.Status.BAD_REQUEST,
+          "unknown action " + action + "; one of promote, abort, pause, resume, retry");
+    }
+    String by = actor == null || actor.isBlank() ? "api" : actor.strip();
+    if (!releases.request(new PolicyKey(namespace, name), kind, by)) {
+      return Responses.error(Response.Status.NOT_FOUND, "no ReleasePolicy " + namespace + "/" + name);
+    }
+    tickNow.run();
+    return Response.accepted(Map.of("policy", namespace + "/" + name, "action", kind.name().toLowerCase(Locale.ROOT),
+        "by", by)).build();
+  }
+}

@@ -1,0 +1,124 @@
+package io.keelson.release.controller;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.keelson.release.analysis.Analysis;
+import io.keelson.release.analysis.CheckContext;
+import io.keelson.release.analysis.Measurement;
+import io.keelson.release.api.Check;
+import io.keelson.release.api.ReleasePolicy;
+import io.keelson.release.api.ReleasePolicySpec;
+import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.deploy.PolicyKey;
+import io.keelson.release.deploy.ReleaseAwareRender;
+import io.keelson.release.strategy.AnalysisRequest;
+import io.keelson.release.strategy.CheckResult;
+import io.keelson.release.strategy.Decision;
+import io.keelson.release.strategy.Observation;
+import io.keelson.release.strategy.ReleaseStrategy;
+import io.keelson.release.strategy.RouteState;
+import io.keelson.release.traffic.PolicyRef;
+import io.keelson.release.traffic.Routes;
+import io.keelson.release.traffic.TrafficRouter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One tick of one release: observe (the policy, both Deployments, the live routes, the analysis when it
+ * is due), decide (the pure {@link ReleaseStrategy}), act (routes first, then the status, patched once,
+ * then the event). Every tick starts from what the cluster says, so a restart resumes exactly.
+ */
+public final class ReleaseReconciler {
+
+  private final KubernetesClient client;
+  private final TrafficRouter router;
+  private final Analysis analysis;
+  private final ReleaseListener listener;
+  private final Clock clock;
+
+  public ReleaseReconciler(KubernetesClient client, TrafficRouter router, Analysis analysis, ReleaseListener listener,
+      Clock clock) {
+    this.client = client;
+    this.router = router;
+    this.analysis = analysis;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  /** What a tick concluded: the status it wrote (or kept) and the line for the status endpoint. */
+  public record Tick(PolicyKey policy, ReleasePolicyStatus status, String message) {}
+
+  /**
+   * @param release what render emitted for the governed Deployment (null when Git no longer declares it)
+   * @param revision the Git revision render worked on
+   */
+  public Optional<Tick> reconcile(PolicyKey key, ReleaseAwareRender.Release release, String revision) {
+    ReleasePolicy policy = policies().inNamespace(key.namespace()).withName(key.name()).get();
+    if (policy == null || policy.getSpec() == null) {
+      return Optional.empty();
+    }
+    ReleasePolicySpec spec = policy.getSpec();
+    ReleasePolicyStatus status = policy.getStatus() == null ? new ReleasePolicyStatus() : policy.getStatus();
+    Instant now = clock.instant();
+    String target = spec.getTargetRef().name();
+    Deployment stable = deployment(key.namespace(), target);
+    Deployment canary = deployment(key.namespace(), target + ReleaseAwareRender.CANARY_SUFFIX);
+    PolicyRef ref = PolicyRef.of(policy);
+
+    Observation observation = new Observation(release, revision, DeploymentReadiness.ready(canary),
+        DeploymentReadiness.ready(stable), runsCandidate(stable, status),
+        router.current(ref).map(routes -> new RouteState(routes.canaryWeight(), routes.testRoute())).orElse(null),
+        measurements(spec, status, key, target, now), ActionRequests.of(policy));
+    Decision decision = ReleaseStrategy.decide(spec, status, observation, now);
+
+    // Routes before status: a status saying Succeeded lets render remove the canary.
+    router.reconcile(ref, new Routes(decision.routes().canaryWeight(),
+        decision.routes().testRoute() && spec.getTestRoute() != null));
+    if (!Objects.equals(decision.status(), status)) {
+      policy.setStatus(decision.status());
+      policies().inNamespace(key.namespace()).resource(policy).updateStatus();
+    }
+    decision.event().ifPresent(event -> listener.changed(policy, event));
+    return Optional.of(new Tick(key, decision.status(), decision.message()));
+  }
+
+  private List<CheckResult> measurements(ReleasePolicySpec spec, ReleasePolicyStatus status, PolicyKey key,
+      String target, Instant now) {
+    Optional<AnalysisRequest> request = ReleaseStrategy.analysis(spec, status);
+    if (request.isEmpty() || !request.get().dueBy(now)) {
+      return List.of();
+    }
+    List<Check> checks = spec.getChecks() == null ? List.of() : spec.getChecks().stream()
+        .filter(check -> request.get().checks().contains(check.name())).toList();
+    CheckContext window = CheckContext.forDeployment(key.namespace(), target, request.get().windowStart(), now);
+    return analysis.run(checks, window).stream().map(ReleaseReconciler::result).toList();
+  }
+
+  private static CheckResult result(Measurement measurement) {
+    return new CheckResult(measurement.check(), measurement.verdict(), measurement.query(), measurement.value(),
+        measurement.samples(), measurement.message());
+  }
+
+  /** Stable runs the candidate once render marked it with the candidate's hash and it rolled out. */
+  private static boolean runsCandidate(Deployment stable, ReleasePolicyStatus status) {
+    if (stable == null || status.getCandidate() == null || stable.getMetadata().getAnnotations() == null) {
+      return false;
+    }
+    return Objects.equals(stable.getMetadata().getAnnotations().get(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION),
+        status.getCandidate().templateHash()) && DeploymentReadiness.ready(stable);
+  }
+
+  private Deployment deployment(String namespace, String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  private MixedOperation<ReleasePolicy, io.fabric8.kubernetes.api.model.KubernetesResourceList<ReleasePolicy>,
+      Resource<ReleasePolicy>> policies() {
+    return client.resources(ReleasePolicy.class);
+  }
+}
