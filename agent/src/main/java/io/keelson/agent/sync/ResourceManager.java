@@ -58,7 +58,8 @@ public final class ResourceManager {
   /** Waits until a CustomResourceDefinition is Established, so its kind can be served. */
   public void awaitEstablished(String crdName, Duration timeout) {
     client.apiextensions().v1().customResourceDefinitions().withName(crdName).waitUntilCondition(
-        crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+        crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+            && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
         timeout.toMillis(), TimeUnit.MILLISECONDS);
   }

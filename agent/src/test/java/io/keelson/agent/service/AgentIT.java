@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole agent — Dropwizard application, Git over smart HTTP with auth, Quartz, webhooks, status,
  * leader election — against a real API server and a real Git server.
  */
-@ControlPlaneTest
+@ControlPlaneTest(crds = "crds/releasepolicies.keelson.io.yaml")
 class AgentIT {
 
   @TempDir Path temp;
@@ -175,6 +175,55 @@ class AgentIT {
     System.out.printf("leader takeover: %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
     git.repo().write("apps/settings.yaml", configMap("green")).commit("green");
     await("the new leader to reconcile", Duration.ofSeconds(15), () -> "green".equals(colour(client, ns)));
+  }
+
+  @Test
+  void releaseActionsNeedTheTokenAndArePersistedOnThePolicy(ControlPlane plane, KubernetesClient client,
+      TestNamespace ns) {
+    Fixture git = gitRepo();
+    git.repo().write("apps/policy.yaml", """
+        apiVersion: keelson.io/v1alpha1
+        kind: ReleasePolicy
+        metadata:
+          name: cart
+        spec:
+          targetRef: {name: cart}
+          service: {name: cart, port: 80}
+          steps: {weights: [50], interval: 30s}
+        """).write("apps/cart.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: cart
+        spec:
+          selector:
+            matchLabels: {app: cart}
+          template:
+            metadata:
+              labels: {app: cart}
+            spec:
+              containers: [{name: app, image: "shop/cart:1.0"}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: cart
+        spec:
+          selector: {app: cart}
+          ports: [{port: 80}]
+        """).commit("cart under a release policy");
+    RunningAgent agent = agent(plane, ns, "agent-a", git, "1h");
+    await("the policy", Duration.ofSeconds(30), () -> client.genericKubernetesResources("keelson.io/v1alpha1",
+        "ReleasePolicy").inNamespace(ns.name()).withName("cart").get() != null);
+
+    assertThat(agent.releaseAction(ns.name(), "cart", "pause", null).statusCode()).isEqualTo(401);
+    assertThat(agent.releaseAction(ns.name(), "cart", "dance", RunningAgent.API_TOKEN).statusCode()).isEqualTo(400);
+    assertThat(agent.releaseAction(ns.name(), "nothing", "pause", RunningAgent.API_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(agent.releaseAction(ns.name(), "cart", "pause", RunningAgent.API_TOKEN).statusCode()).isEqualTo(202);
+
+    String recorded = client.genericKubernetesResources("keelson.io/v1alpha1", "ReleasePolicy").inNamespace(ns.name())
+        .withName("cart").get().getMetadata().getAnnotations().get("keelson.io/action");
+    assertThat(recorded).contains("\"kind\":\"pause\"").contains("\"by\":\"alice\"");
   }
 
   private static String colour(KubernetesClient client, TestNamespace ns) {

@@ -137,6 +137,15 @@ final class RunningAgent implements AutoCloseable {
     return send(request.build());
   }
 
+  HttpResponse<String> releaseAction(String namespace, String policy, String action, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(url("/api/v1/releases/" + namespace + "/" + policy + "/"
+        + action)).header("X-Keelson-Actor", "alice").POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
   private HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -229,7 +229,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private static boolean established(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 

@@ -7,13 +7,9 @@ import io.keelson.release.analysis.CheckContext;
 import io.keelson.release.analysis.Measurement;
 import io.keelson.release.api.Check;
 import io.keelson.release.api.Verdict;
-import io.keelson.testkit.LoopbackExporter;
 import io.keelson.testkit.LoopbackPorts;
 import io.keelson.testkit.PrometheusExtension;
 import io.keelson.testkit.PrometheusServer;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PrometheusExtension.class)
 class PrometheusAnalysisIT {
 
-  /** Istio's default buckets for istio_request_duration_milliseconds. */
-  private static final double[] ISTIO_MS_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
-      10000, 30000, 60000, 300000, 600000, 1800000, 3600000};
-  private static final Duration SCRAPED = Duration.ofSeconds(15);
   private static final Duration BURST = Duration.ofMillis(250);
   private static final int BURSTS = 12;
 
@@ -43,64 +35,6 @@ class PrometheusAnalysisIT {
   private static final Check P99 = new Check("p99", 20L, null, new Check.Latency(0.99, 250.0), null, null);
   private static final Check P99_VS_STABLE = new Check("p99-vs-stable", 20L, null, null,
       new Check.Comparison(Check.ComparisonMetric.LATENCY, 0.99, 0.5), null);
-
-  /** An exporter of Istio's two standard metrics, as a sidecar at the destination would report them. */
-  static final class IstioTelemetry implements AutoCloseable {
-    final PrometheusRegistry registry = new PrometheusRegistry();
-    final Counter requests = Counter.builder().name("istio_requests_total").help("requests")
-        .labelNames("reporter", "source_workload", "destination_workload", "destination_workload_namespace",
-            "destination_service", "response_code")
-        .register(registry);
-    final Histogram durations = Histogram.builder().name("istio_request_duration_milliseconds")
-        .help("request durations").classicOnly().classicUpperBounds(ISTIO_MS_BUCKETS)
-        .labelNames("reporter", "source_workload", "destination_workload", "destination_workload_namespace",
-            "destination_service", "response_code")
-        .register(registry);
-    final String namespace;
-    final LoopbackExporter exporter = LoopbackExporter.start(registry);
-    final PrometheusServer prometheus;
-    long served;
-
-    IstioTelemetry(PrometheusServer prometheus, String namespace, String... workloads) {
-      this.prometheus = prometheus;
-      this.namespace = namespace;
-      // Every series exists (at 0) before the traffic, as Istio's would once a workload is up, so that
-      // increase() sees the first requests.
-      for (String workload : workloads) {
-        for (String code : List.of("200", "503")) {
-          requests.labelValues(labels(workload, code)).inc(0);
-          durations.labelValues(labels(workload, code));
-        }
-      }
-      prometheus.addTarget(namespace, exporter.target(), Map.of());
-      awaitScraped();
-    }
-
-    void serve(String workload, int count, String code, double millis) {
-      requests.labelValues(labels(workload, code)).inc(count);
-      for (int i = 0; i < count; i++) {
-        durations.labelValues(labels(workload, code)).observe(millis);
-      }
-      served += count;
-    }
-
-    /** Waits until Prometheus has scraped every request served so far. */
-    void awaitScraped() {
-      long expected = served;
-      prometheus.awaitQuery("sum(istio_requests_total{destination_workload_namespace=\"" + namespace + "\"})",
-          samples -> samples.size() == 1 && samples.get(0).value() == expected, SCRAPED);
-    }
-
-    private String[] labels(String workload, String code) {
-      return new String[] {"destination", "ingressgateway", workload, namespace,
-          workload + "." + namespace + ".svc.cluster.local", code};
-    }
-
-    @Override
-    public void close() {
-      exporter.close();
-    }
-  }
 
   /** A burst of traffic every 250 ms for 3 s. */
   interface Burst {
