@@ -18,7 +18,6 @@ import io.keelson.release.strategy.CheckResult;
 import io.keelson.release.strategy.Decision;
 import io.keelson.release.strategy.Observation;
 import io.keelson.release.strategy.ReleaseStrategy;
-import io.keelson.release.strategy.RouteState;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
 import io.keelson.release.traffic.TrafficRouter;
@@ -72,13 +71,13 @@ public final class ReleaseReconciler {
 
     Observation observation = new Observation(release, revision, DeploymentReadiness.ready(canary),
         DeploymentReadiness.ready(stable), runsCandidate(stable, status),
-        router.current(ref).map(routes -> new RouteState(routes.canaryWeight(), routes.testRoute())).orElse(null),
+        router.current(ref).orElse(null),
         measurements(spec, status, key, target, now), ActionRequests.of(policy));
     Decision decision = ReleaseStrategy.decide(spec, status, observation, now);
 
     // Routes before status: a status saying Succeeded lets render remove the canary.
-    router.reconcile(ref, new Routes(decision.routes().canaryWeight(),
-        decision.routes().testRoute() && spec.getTestRoute() != null));
+    router.reconcile(ref, spec.getTestRoute() != null ? decision.routes()
+        : new Routes(decision.routes().canaryWeight(), false));
     if (!Objects.equals(decision.status(), status)) {
       policy.setStatus(decision.status());
       policies().inNamespace(key.namespace()).resource(policy).updateStatus();

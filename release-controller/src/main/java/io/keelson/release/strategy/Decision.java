@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import io.keelson.release.api.ReleasePolicyStatus;
 import java.util.Optional;
 
@@ -14,5 +15,5 @@ import java.util.Optional;
  * @param message one line for the status endpoint: where the release stands and what it waits for
  * @param event a phase change or new step, for Events and notification webhooks
  */
-public record Decision(ReleasePolicyStatus status, RouteState routes, Optional<AnalysisRequest> analysis,
+public record Decision(ReleasePolicyStatus status, Routes routes, Optional<AnalysisRequest> analysis,
     String message, Optional<ReleaseEvent> event) {}

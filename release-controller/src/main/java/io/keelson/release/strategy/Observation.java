@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param requested a pending manual action
  */
 public record Observation(ReleaseAwareRender.Release release, String gitRevision, boolean canaryReady,
-    boolean stableReady, boolean stableRunsCandidate, RouteState routes, List<CheckResult> measurements,
+    boolean stableReady, boolean stableRunsCandidate, Routes routes, List<CheckResult> measurements,
     Optional<Action> requested) {
 
   public Observation {

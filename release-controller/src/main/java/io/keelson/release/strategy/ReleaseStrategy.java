@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import io.keelson.release.api.OnNewCandidate;
 import io.keelson.release.api.ReleaseIdentity;
 import io.keelson.release.api.ReleasePhase;
@@ -198,14 +199,14 @@ public final class ReleaseStrategy {
   }
 
   /** The routing a status calls for. */
-  static RouteState routes(PolicyRules rules, ReleasePolicyStatus status) {
+  static Routes routes(PolicyRules rules, ReleasePolicyStatus status) {
     ReleasePhase phase = status.getPhase();
     boolean live = phase == ReleasePhase.Testing || phase == ReleasePhase.Progressing
         || phase == ReleasePhase.Promoting;
     if (!live) {
-      return RouteState.STABLE;
+      return Routes.STABLE;
     }
-    return new RouteState(status.getCanaryWeight() == null ? 0 : status.getCanaryWeight(), rules.hasTestRoute());
+    return new Routes(status.getCanaryWeight() == null ? 0 : status.getCanaryWeight(), rules.hasTestRoute());
   }
 
   private static Optional<ReleaseEvent> event(Tick tick, String message) {

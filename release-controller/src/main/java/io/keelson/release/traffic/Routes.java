@@ -18,6 +18,16 @@ public record Routes(int canaryWeight, boolean testRoute) {
     }
   }
 
+  /** Whether no request can reach the canary through these routes. */
+  public boolean allStable() {
+    return canaryWeight == 0 && !testRoute;
+  }
+
+  @Override
+  public String toString() {
+    return canaryWeight + "% canary, test route " + (testRoute ? "on" : "off");
+  }
+
   /** Percent of the default route sent to stable. */
   public int stableWeight() {
     return 100 - canaryWeight;

@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import static io.keelson.release.strategy.StrategyFixtures.H1;
 import static io.keelson.release.strategy.StrategyFixtures.H2;
 import static io.keelson.release.strategy.StrategyFixtures.H3;
@@ -39,22 +40,22 @@ class ReleaseScenarioTest {
     assertThat(sim.tick().status().getPhase()).isEqualTo(ReleasePhase.Deploying);
     Decision testing = sim.tick();
     assertThat(testing.status().getPhase()).isEqualTo(ReleasePhase.Testing);
-    assertThat(testing.routes()).isEqualTo(new RouteState(0, true));
+    assertThat(testing.routes()).isEqualTo(new Routes(0, true));
     assertThat(testing.event()).hasValueSatisfying(event -> assertThat(event.to()).isEqualTo(ReleasePhase.Testing));
 
     Decision step1 = sim.runUntil(ReleasePhase.Progressing, 5);
-    assertThat(step1.routes()).isEqualTo(new RouteState(10, true));
+    assertThat(step1.routes()).isEqualTo(new Routes(10, true));
     Decision step2 = sim.runUntil(ReleasePhase.Progressing, 1);
     assertThat(step2.message()).contains("step 1/2 at 10%: waiting 30s for the next analysis");
     while (sim.status.getStep() == 1) {
       sim.tick();
     }
-    assertThat(sim.liveRoutes).isEqualTo(new RouteState(50, true));
+    assertThat(sim.liveRoutes).isEqualTo(new Routes(50, true));
 
     Decision promoting = sim.runUntil(ReleasePhase.Promoting, 5);
-    assertThat(promoting.routes()).as("make-before-break: the canary keeps its weight").isEqualTo(new RouteState(50, true));
+    assertThat(promoting.routes()).as("make-before-break: the canary keeps its weight").isEqualTo(new Routes(50, true));
     Decision succeeded = sim.runUntil(ReleasePhase.Succeeded, 5);
-    assertThat(succeeded.routes()).isEqualTo(RouteState.STABLE);
+    assertThat(succeeded.routes()).isEqualTo(Routes.STABLE);
     assertThat(succeeded.status().getStableTemplate()).isEqualTo(V2);
     assertThat(succeeded.status().getStable()).isEqualTo(new ReleaseIdentity(H2, "rev2", 1));
     assertThat(succeeded.status().getCandidate()).isNull();
@@ -72,7 +73,7 @@ class ReleaseScenarioTest {
         : StrategyFixtures.passing();
     Decision breach = sim.runUntil(ReleasePhase.RollingBack, 20);
     assertThat(breach.status().getStep()).isEqualTo(2);
-    assertThat(breach.routes()).isEqualTo(RouteState.STABLE);
+    assertThat(breach.routes()).isEqualTo(Routes.STABLE);
     assertThat(breach.status().getReason()).contains("check errors failed 1 time(s)", "error rate 0.2 > 0.05");
     assertThat(breach.event()).hasValueSatisfying(event -> assertThat(event.from()).isEqualTo(ReleasePhase.Progressing));
 
@@ -138,7 +139,7 @@ class ReleaseScenarioTest {
     for (int i = 0; i < 10; i++) {
       assertThat(sim.tick().status().getStep()).isEqualTo(1);
     }
-    assertThat(sim.liveRoutes).isEqualTo(new RouteState(10, true));
+    assertThat(sim.liveRoutes).isEqualTo(new Routes(10, true));
     assertThat(sim.analysesRun).extracting(AnalysisRequest::step).containsExactly(0);
     sim.action = Optional.of(new Action(Action.Kind.RESUME, "bob", sim.now));
     Decision resumed = sim.tick();
@@ -155,7 +156,7 @@ class ReleaseScenarioTest {
     sim.action = Optional.of(new Action(Action.Kind.ABORT, "carol", sim.now));
     Decision aborted = sim.tick();
     assertThat(aborted.status().getPhase()).isEqualTo(ReleasePhase.RollingBack);
-    assertThat(aborted.routes()).isEqualTo(RouteState.STABLE);
+    assertThat(aborted.routes()).isEqualTo(Routes.STABLE);
     assertThat(sim.tick().status().getPhase()).isEqualTo(ReleasePhase.Failed);
     assertThat(sim.status.getHistory()).last().extracting(HistoryEntry::reason).isEqualTo("aborted by carol");
     assertThat(sim.tick().status().getPhase()).as("the same action is carried out once").isEqualTo(ReleasePhase.Failed);
@@ -185,7 +186,7 @@ class ReleaseScenarioTest {
     Decision superseded = sim.tick();
     assertThat(superseded.status().getPhase()).isEqualTo(ReleasePhase.RollingBack);
     assertThat(superseded.status().getReason()).isEqualTo("superseded by " + H3);
-    assertThat(superseded.routes()).isEqualTo(RouteState.STABLE);
+    assertThat(superseded.routes()).isEqualTo(Routes.STABLE);
     Decision next = sim.tick();
     assertThat(next.status().getPhase()).isEqualTo(ReleasePhase.Deploying);
     assertThat(next.status().getCandidate()).isEqualTo(new ReleaseIdentity(H3, "rev3", 1));

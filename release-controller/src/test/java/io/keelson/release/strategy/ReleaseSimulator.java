@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicySpec;
@@ -26,7 +27,7 @@ final class ReleaseSimulator {
 
   ReleasePolicySpec spec;
   ReleasePolicyStatus status;
-  RouteState liveRoutes;
+  Routes liveRoutes;
   Instant now = StrategyFixtures.T0;
   PodTemplateSpec git = StrategyFixtures.V1;
   String revision = "rev1";

@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import static io.keelson.release.api.ReleasePhase.Deploying;
 import static io.keelson.release.api.ReleasePhase.Failed;
 import static io.keelson.release.api.ReleasePhase.Idle;
@@ -52,8 +53,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReleaseStrategyTest {
 
   private static final Instant NOW = StrategyFixtures.T0.plus(Duration.ofHours(1));
-  private static final RouteState TEN = new RouteState(10, true);
-  private static final RouteState FIFTY = new RouteState(50, true);
+  private static final Routes TEN = new Routes(10, true);
+  private static final Routes FIFTY = new Routes(50, true);
 
   /**
    * One transition.
@@ -68,7 +69,7 @@ class ReleaseStrategyTest {
    * @param more further expectations on the decision
    */
   record Row(String name, UnaryOperator<ReleasePolicySpec> spec, ReleasePolicyStatus status, Observation observation,
-      ReleasePhase phase, RouteState routes, String message, Consumer<Decision> more) {
+      ReleasePhase phase, Routes routes, String message, Consumer<Decision> more) {
     @Override
     public String toString() {
       return name;
@@ -78,14 +79,14 @@ class ReleaseStrategyTest {
   static Stream<Row> table() {
     return Stream.of(
         row("UNRELEASED records the Git template as stable", null, obs(release(UNRELEASED, V1, null), null),
-            Idle, RouteState.STABLE, "recorded " + H1 + " as the stable template", d -> {
+            Idle, Routes.STABLE, "recorded " + H1 + " as the stable template", d -> {
               assertThat(d.status().getStableTemplate()).isEqualTo(V1);
               assertThat(d.status().getStable()).isEqualTo(new ReleaseIdentity(H1, "rev2", 1));
             }),
-        row("STEADY stays idle", idle(), steady(), Idle, RouteState.STABLE, "idle: stable " + H1, d -> {}),
+        row("STEADY stays idle", idle(), steady(), Idle, Routes.STABLE, "idle: stable " + H1, d -> {}),
         row("STEADY after a success stays succeeded", with(idle(), s -> s.setPhase(Succeeded)), steady(),
-            Succeeded, RouteState.STABLE, "succeeded: stable", d -> {}),
-        row("CANARY starts a new release", idle(), obs(canary(), RouteState.STABLE), Deploying, RouteState.STABLE,
+            Succeeded, Routes.STABLE, "succeeded: stable", d -> {}),
+        row("CANARY starts a new release", idle(), obs(canary(), Routes.STABLE), Deploying, Routes.STABLE,
             "deploying " + H2 + " (attempt 1)", d -> {
               assertThat(d.status().getCandidate()).isEqualTo(new ReleaseIdentity(H2, "rev2", 1));
               assertThat(d.status().getReleaseStartedAt()).isEqualTo(NOW.toString());
@@ -95,38 +96,38 @@ class ReleaseStrategyTest {
             }),
         row("a template released before is the next attempt", with(idle(), s -> s.recordHistory(
                 new HistoryEntry(new ReleaseIdentity(H2, "rev2", 1), Failed, NOW.toString(), "breach"))),
-            obs(canary(), RouteState.STABLE), Deploying, RouteState.STABLE, "(attempt 2)",
+            obs(canary(), Routes.STABLE), Deploying, Routes.STABLE, "(attempt 2)",
             d -> assertThat(d.status().getCandidate().attempt()).isEqualTo(2)),
-        row("Deploying waits for the canary", deploying(), notReady(obs(canary(), RouteState.STABLE)), Deploying,
-            RouteState.STABLE, "waiting for the canary to become ready (1h of 2h)", d -> {},
+        row("Deploying waits for the canary", deploying(), notReady(obs(canary(), Routes.STABLE)), Deploying,
+            Routes.STABLE, "waiting for the canary to become ready (1h of 2h)", d -> {},
             spec -> deadline(spec, "2h")),
-        row("Deploying past the deadline fails", deploying(), notReady(obs(canary(), RouteState.STABLE)), Failed,
-            RouteState.STABLE, "canary not ready within 10m",
+        row("Deploying past the deadline fails", deploying(), notReady(obs(canary(), Routes.STABLE)), Failed,
+            Routes.STABLE, "canary not ready within 10m",
             d -> assertThat(d.status().getHistory()).last().extracting(HistoryEntry::reason)
                 .isEqualTo("canary not ready within 10m")),
-        row("a ready canary starts the test route", deploying(), obs(canary(), RouteState.STABLE), Testing,
-            new RouteState(0, true), "testing " + H2 + " via header x-canary: test route on", d -> {
+        row("a ready canary starts the test route", deploying(), obs(canary(), Routes.STABLE), Testing,
+            new Routes(0, true), "testing " + H2 + " via header x-canary: test route on", d -> {
               assertThat(d.status().getStep()).isZero();
               assertThat(d.status().getStepStartedAt()).isEqualTo(NOW.toString());
               assertThat(d.analysis()).hasValueSatisfying(a -> assertThat(a.dueAt()).isEqualTo(NOW.plusSeconds(60)));
             }),
         row("without a test route a ready canary gets the first weight", deploying(),
-            obs(canary(), RouteState.STABLE), Progressing, new RouteState(10, false), "step 1/2 at 10%",
+            obs(canary(), Routes.STABLE), Progressing, new Routes(10, false), "step 1/2 at 10%",
             d -> assertThat(d.status().getStep()).isEqualTo(1), spec -> {
               spec.setTestRoute(null);
               return spec;
             }),
-        row("Testing waits out the test duration", testing(30), obs(canary(), new RouteState(0, true), passing()),
-            Testing, new RouteState(0, true), "testing " + H2 + " via header x-canary: waiting 30s for the next analysis",
+        row("Testing waits out the test duration", testing(30), obs(canary(), new Routes(0, true), passing()),
+            Testing, new Routes(0, true), "testing " + H2 + " via header x-canary: waiting 30s for the next analysis",
             d -> assertThat(d.status().getEvidence()).isNull()),
         row("Testing passes to the first weight, header route kept", testing(60),
-            obs(canary(), new RouteState(0, true), passing()), Progressing, TEN, "step 1/2 at 10%: all 2 check(s) passed",
+            obs(canary(), new Routes(0, true), passing()), Progressing, TEN, "step 1/2 at 10%: all 2 check(s) passed",
             d -> assertThat(d.status().getEvidence()).extracting(Evidence::step).containsOnly(0)),
         row("Testing needs only the checks the test route names", testing(60),
-            obs(canary(), new RouteState(0, true), List.of(new CheckResult("errors", Verdict.PASS, "ok"))),
+            obs(canary(), new Routes(0, true), List.of(new CheckResult("errors", Verdict.PASS, "ok"))),
             Progressing, TEN, "all 1 check(s) passed", d -> {}, spec -> testChecks(spec, List.of("errors"), null)),
         row("Testing with a webhook gate needs its verdict", testing(60),
-            obs(canary(), new RouteState(0, true), passing()), Testing, new RouteState(0, true),
+            obs(canary(), new Routes(0, true), passing()), Testing, new Routes(0, true),
             "testRoute.webhook: no verdict (inconclusive for 0s of 3m)", d -> {},
             spec -> testChecks(spec, null, "https://qa.example/gate")),
         row("a passed step steps the weight up", progressing(1, 10, 60), obs(canary(), TEN, passing()), Progressing,
@@ -144,7 +145,7 @@ class ReleaseStrategyTest {
               return spec;
             }),
         row("a FAIL at the threshold rolls back at once", progressing(1, 10, 60),
-            obs(canary(), TEN, failing()), RollingBack, RouteState.STABLE,
+            obs(canary(), TEN, failing()), RollingBack, Routes.STABLE,
             "rolling back " + H2 + ": check errors failed 1 time(s), threshold 1: error rate 0.2 > 0.05", d -> {
               assertThat(d.status().getFailures()).isEqualTo(1);
               assertThat(d.status().getEvidence()).anyMatch(e -> e.verdict() == Verdict.FAIL);
@@ -162,7 +163,7 @@ class ReleaseStrategyTest {
             obs(canary(), TEN, passing()), Progressing, FIFTY, "step 2/2",
             d -> assertThat(d.status().getFailures()).isEqualTo(1), spec -> threshold(spec, FailureCounting.CUMULATIVE)),
         row("cumulative counting: the second FAIL breaches", failedOnce(progressing(1, 10, 60)),
-            obs(canary(), TEN, failing()), RollingBack, RouteState.STABLE, "failed 2 time(s), threshold 2",
+            obs(canary(), TEN, failing()), RollingBack, Routes.STABLE, "failed 2 time(s), threshold 2",
             d -> {}, spec -> threshold(spec, FailureCounting.CUMULATIVE)),
         row("INCONCLUSIVE holds within the budget", progressing(1, 10, 60),
             obs(canary(), TEN, all(Verdict.INCONCLUSIVE, "3 requests < minRequests 20")), Progressing, TEN,
@@ -170,9 +171,9 @@ class ReleaseStrategyTest {
             d -> assertThat(d.status().getInconclusiveSince()).isEqualTo(NOW.toString())),
         row("INCONCLUSIVE past the budget rolls back", holdingSince(progressing(1, 10, 300), false, 181),
             obs(canary(), TEN, all(Verdict.INCONCLUSIVE, "0 requests < minRequests 20")), RollingBack,
-            RouteState.STABLE, "inconclusive for longer than 3m: errors: 0 requests", d -> {}),
+            Routes.STABLE, "inconclusive for longer than 3m: errors: 0 requests", d -> {}),
         row("ERROR past the budget rolls back", holdingSince(progressing(1, 10, 300), true, 121),
-            obs(canary(), TEN, all(Verdict.ERROR, "connection refused")), RollingBack, RouteState.STABLE,
+            obs(canary(), TEN, all(Verdict.ERROR, "connection refused")), RollingBack, Routes.STABLE,
             "Prometheus unreachable for longer than 2m: errors: connection refused", d -> {}, spec -> {
               spec.setErrorBudget("2m");
               return spec;
@@ -180,7 +181,7 @@ class ReleaseStrategyTest {
         row("Promoting waits for stable, canary keeps its weight", promoting(), obs(release(PROMOTING, V2, H1), FIFTY),
             Promoting, FIFTY, "stable is rolling out the candidate; the canary keeps 50%", d -> {}),
         row("Promoting completes once stable runs the candidate", promoting(),
-            stableRolled(obs(release(PROMOTING, V2, H1), FIFTY)), Succeeded, RouteState.STABLE,
+            stableRolled(obs(release(PROMOTING, V2, H1), FIFTY)), Succeeded, Routes.STABLE,
             "succeeded: stable runs " + H2, d -> {
               assertThat(d.status().getStableTemplate()).isEqualTo(V2);
               assertThat(d.status().getStable()).isEqualTo(new ReleaseIdentity(H2, "rev2", 1));
@@ -188,12 +189,12 @@ class ReleaseStrategyTest {
               assertThat(d.status().getHistory()).last().extracting(HistoryEntry::phase).isEqualTo(Succeeded);
             }),
         row("RollingBack waits for the live routes", rollingBack("breach"), obs(release(HELD_BACK, V2, H1), TEN),
-            RollingBack, RouteState.STABLE, "waiting for the routes to send all traffic to stable (live: 10% canary",
+            RollingBack, Routes.STABLE, "waiting for the routes to send all traffic to stable (live: 10% canary",
             d -> {}),
         row("RollingBack with no VirtualService is not confirmed", rollingBack("breach"),
-            obs(release(HELD_BACK, V2, H1), null), RollingBack, RouteState.STABLE, "no VirtualService", d -> {}),
+            obs(release(HELD_BACK, V2, H1), null), RollingBack, Routes.STABLE, "no VirtualService", d -> {}),
         row("RollingBack fails once routes confirm", rollingBack("breach"),
-            obs(release(HELD_BACK, V2, H1), RouteState.STABLE), Failed, RouteState.STABLE, "failed: " + H2
+            obs(release(HELD_BACK, V2, H1), Routes.STABLE), Failed, Routes.STABLE, "failed: " + H2
                 + " rolled back: breach", d -> {
               assertThat(d.status().getHistory()).last().satisfies(h -> {
                 assertThat(h.phase()).isEqualTo(Failed);
@@ -203,19 +204,19 @@ class ReleaseStrategyTest {
               assertThat(d.status().getCandidate().templateHash()).isEqualTo(H2);
             }),
         row("a superseded rollback starts the new candidate", rollingBack("superseded by " + H3),
-            obs(release(CANARY, V3, H1), RouteState.STABLE), Deploying, RouteState.STABLE, "deploying " + H3, d -> {
+            obs(release(CANARY, V3, H1), Routes.STABLE), Deploying, Routes.STABLE, "deploying " + H3, d -> {
               assertThat(d.status().getCandidate().templateHash()).isEqualTo(H3);
               assertThat(d.status().getHistory()).last().extracting(h -> h.release().templateHash()).isEqualTo(H2);
             }),
         row("Failed stays failed while Git declares the candidate", failed(), obs(release(HELD_BACK, V2, H1),
-            RouteState.STABLE), Failed, RouteState.STABLE, "breach; change the template in Git or retry", d -> {}),
-        row("a revert in Git after a failure goes idle", failed(), steady(), Idle, RouteState.STABLE,
+            Routes.STABLE), Failed, Routes.STABLE, "breach; change the template in Git or retry", d -> {}),
+        row("a revert in Git after a failure goes idle", failed(), steady(), Idle, Routes.STABLE,
             "idle: Git declares the stable template " + H1 + " again",
             d -> assertThat(d.status().getCandidate()).isNull()),
         row("a new template after a failure starts a release", failed(), obs(release(CANARY, V3, H1),
-            RouteState.STABLE), Deploying, RouteState.STABLE, "deploying " + H3 + " (attempt 1)", d -> {}),
+            Routes.STABLE), Deploying, Routes.STABLE, "deploying " + H3 + " (attempt 1)", d -> {}),
         row("a new candidate supersedes a release in progress", progressing(1, 10, 30),
-            obs(release(CANARY, V3, H1), TEN), RollingBack, RouteState.STABLE, "superseded by " + H3,
+            obs(release(CANARY, V3, H1), TEN), RollingBack, Routes.STABLE, "superseded by " + H3,
             d -> assertThat(d.status().getReason()).isEqualTo("superseded by " + H3)),
         row("a new candidate is queued when the policy says so", progressing(1, 10, 30),
             obs(release(CANARY, V3, H1), TEN), Progressing, TEN,
@@ -224,7 +225,7 @@ class ReleaseStrategyTest {
               return spec;
             }),
         row("a revert in Git during a release rolls back", progressing(1, 10, 30), obs(release(STEADY, V1, H1), TEN),
-            RollingBack, RouteState.STABLE, "Git reverted to the stable template " + H1, d -> {}),
+            RollingBack, Routes.STABLE, "Git reverted to the stable template " + H1, d -> {}),
         row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.PAUSE, "alice"),
             Progressing, TEN, "step 1/2 at 10%: paused by alice", d -> {
               assertThat(d.status().getPaused()).isTrue();
@@ -239,7 +240,7 @@ class ReleaseStrategyTest {
             act(obs(canary(), TEN), Action.Kind.RESUME, "bob"), Progressing, TEN, "waiting 30s for the next "
                 + "analysis (resumed by bob)", d -> assertThat(d.status().getPaused()).isNull()),
         row("ABORT rolls back", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.ABORT, "carol"),
-            RollingBack, RouteState.STABLE, "aborted by carol", d -> {}),
+            RollingBack, Routes.STABLE, "aborted by carol", d -> {}),
         row("PROMOTE skips the remaining steps", progressing(1, 10, 30),
             act(obs(canary(), TEN), Action.Kind.PROMOTE, "dave"), Promoting, TEN, "promoted by dave", d -> {}),
         row("PROMOTE is refused while the step has a FAIL", progressing(1, 10, 30),
@@ -247,11 +248,11 @@ class ReleaseStrategyTest {
             "PROMOTE by dave refused: step 1 has a failed check",
             d -> assertThat(d.status().getActions()).extracting(ActionRecord::accepted).containsExactly(false),
             spec -> threshold(spec, FailureCounting.CONSECUTIVE)),
-        row("PROMOTE is refused while deploying", deploying(), notReady(act(obs(canary(), RouteState.STABLE),
-            Action.Kind.PROMOTE, "dave")), Deploying, RouteState.STABLE, "refused: only a release testing or "
+        row("PROMOTE is refused while deploying", deploying(), notReady(act(obs(canary(), Routes.STABLE),
+            Action.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing or "
                 + "progressing can be promoted", d -> {}, spec -> deadline(spec, "2h")),
         row("RETRY releases a failed candidate again", failed(), act(obs(release(HELD_BACK, V2, H1),
-            RouteState.STABLE), Action.Kind.RETRY, "erin"), Deploying, RouteState.STABLE,
+            Routes.STABLE), Action.Kind.RETRY, "erin"), Deploying, Routes.STABLE,
             "deploying " + H2 + " (attempt 2): retried by erin",
             d -> assertThat(d.status().getCandidate()).isEqualTo(new ReleaseIdentity(H2, "rev2", 2))),
         row("RETRY is refused outside Failed", progressing(1, 10, 30),
@@ -283,12 +284,12 @@ class ReleaseStrategyTest {
   // Rows, statuses and observations.
 
   private static Row row(String name, ReleasePolicyStatus status, Observation observation, ReleasePhase phase,
-      RouteState routes, String message, Consumer<Decision> more) {
+      Routes routes, String message, Consumer<Decision> more) {
     return row(name, status, observation, phase, routes, message, more, UnaryOperator.identity());
   }
 
   private static Row row(String name, ReleasePolicyStatus status, Observation observation, ReleasePhase phase,
-      RouteState routes, String message, Consumer<Decision> more, UnaryOperator<ReleasePolicySpec> spec) {
+      Routes routes, String message, Consumer<Decision> more, UnaryOperator<ReleasePolicySpec> spec) {
     return new Row(name, spec, status, observation, phase, routes, message, more);
   }
 
@@ -353,14 +354,14 @@ class ReleaseStrategyTest {
   }
 
   private static Observation steady() {
-    return obs(release(STEADY, V1, H1), RouteState.STABLE);
+    return obs(release(STEADY, V1, H1), Routes.STABLE);
   }
 
-  private static Observation obs(Release release, RouteState routes) {
+  private static Observation obs(Release release, Routes routes) {
     return obs(release, routes, List.of());
   }
 
-  private static Observation obs(Release release, RouteState routes, List<CheckResult> measurements) {
+  private static Observation obs(Release release, Routes routes, List<CheckResult> measurements) {
     return StrategyFixtures.observe(release, routes, measurements);
   }
 

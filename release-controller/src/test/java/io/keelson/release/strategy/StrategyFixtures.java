@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.traffic.Routes;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.keelson.release.api.Check;
@@ -66,7 +67,7 @@ final class StrategyFixtures {
         "error rate 0.01 <= 0.05"), new CheckResult("latency", Verdict.PASS, "p99 120ms <= 500ms"));
   }
 
-  static Observation observe(Release release, RouteState routes, List<CheckResult> measurements) {
+  static Observation observe(Release release, Routes routes, List<CheckResult> measurements) {
     return new Observation(release, "rev2", true, true, false, routes, measurements, java.util.Optional.empty());
   }
 
