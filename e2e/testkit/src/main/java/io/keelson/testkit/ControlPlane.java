@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  */
 public final class ControlPlane implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControlPlane.class);
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final String ADMIN_USER = "keelson-admin";
 
@@ -57,9 +59,11 @@ public final class ControlPlane implements AutoCloseable {
       throw new UncheckedIOException("cannot create a temporary directory", e);
     }
     ControlPlane plane = new ControlPlane(binaries, workDir);
+    long start = System.nanoTime();
     try {
       plane.startEtcd();
       plane.startApiServer();
+      LOG.info("etcd + kube-apiserver ready at {} in {} ms", plane.apiServerUrl, (System.nanoTime() - start) / 1_000_000);
       return plane;
     } catch (RuntimeException | IOException e) {
       plane.close();
