@@ -41,9 +41,12 @@ public record StatusView(String agent, String version, Instant generatedAt, bool
   /** One object's entry in a ChangeSet: {@code Deployment shop/cart}, {@code configured}, why. */
   public record ChangeView(String object, String action, String reason) {}
 
-  /** One ReleasePolicy: where its release stands. */
+  /** One ReleasePolicy: where its release stands, its last verdicts and the manual actions taken on it. */
   public record ReleaseView(String namespace, String name, String phase, Integer canaryWeight, Integer step,
-      String candidate, String stable, String message, List<VerdictView> lastVerdicts) {}
+      String candidate, String stable, String message, List<VerdictView> lastVerdicts, List<ActionView> actions) {}
+
+  /** A manual action: what, who, when, and whether it was carried out (and why not). */
+  public record ActionView(String action, String by, String at, Boolean accepted, String message) {}
 
   /** One analysis verdict: PASS, FAIL, INCONCLUSIVE or ERROR, with its evidence. */
   public record VerdictView(String check, String verdict, Double value, Long samples, String window) {}

@@ -1,7 +1,9 @@
 package io.keelson.agent.status;
 
+import io.keelson.agent.api.StatusView.ActionView;
 import io.keelson.agent.api.StatusView.ReleaseView;
 import io.keelson.agent.api.StatusView.VerdictView;
+import io.keelson.release.api.ActionRecord;
 import io.keelson.release.api.Evidence;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.controller.ReleaseReconciler;
@@ -22,7 +24,17 @@ public final class ReleaseViews {
     return new ReleaseView(tick.policy().namespace(), tick.policy().name(),
         status.getPhase() == null ? "Idle" : status.getPhase().name(), status.getCanaryWeight(), status.getStep(),
         status.getCandidate() == null ? null : status.getCandidate().templateHash(),
-        status.getStable() == null ? null : status.getStable().templateHash(), tick.message(), verdicts(status));
+        status.getStable() == null ? null : status.getStable().templateHash(), tick.message(), verdicts(status),
+        actions(status));
+  }
+
+  /** Manual actions, newest first. */
+  private static List<ActionView> actions(ReleasePolicyStatus status) {
+    List<ActionView> views = new java.util.ArrayList<>();
+    for (ActionRecord a : status.getActions() == null ? List.<ActionRecord>of() : status.getActions()) {
+      views.add(0, new ActionView(a.action(), a.by(), a.at(), a.accepted(), a.message()));
+    }
+    return List.copyOf(views);
   }
 
   /** The evidence of the latest step analysed, one verdict per check. */

@@ -4,6 +4,7 @@ import io.keelson.agent.api.StatusView;
 import io.keelson.agent.api.StatusView.ChangeView;
 import io.keelson.agent.api.StatusView.DriftView;
 import io.keelson.agent.api.StatusView.ErrorView;
+import io.keelson.agent.api.StatusView.ActionView;
 import io.keelson.agent.api.StatusView.ReleaseView;
 import io.keelson.agent.api.StatusView.RevisionView;
 import io.keelson.agent.api.StatusView.SourceView;
@@ -71,10 +72,12 @@ public final class StatusFixtures {
     return new ReleaseView("shop", "cart", "Progressing", 20, 2, "cart-7c9d5f (b81c07d)", "cart-5b8e21 (4f2a9c1)",
         "step 2 of 5: 20% to the canary, checks passing",
         List.of(new VerdictView("error-rate", "PASS", 0.002, 1840L, "2m"),
-            new VerdictView("latency-p99", "INCONCLUSIVE", null, 12L, "2m")));
+            new VerdictView("latency-p99", "INCONCLUSIVE", null, 12L, "2m")),
+        List.of(new ActionView("pause", "alice", NOW.minusSeconds(300).toString(), true, ""),
+            new ActionView("promote", "bob", NOW.minusSeconds(600).toString(), false, "the current step has a FAIL")));
   }
 
   public static ReleaseView idle() {
-    return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of());
+    return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of(), List.of());
   }
 }

@@ -113,7 +113,7 @@ class StatusPageIT {
     String dom = chromium("--dump-dom", url());
 
     assertThat(dom).contains("shop", "Failed", "apps/cart.yaml:12", NOT_CONVERGED,
-        "Progressing", "Canary ", "20%", "platform", "Ready", "billing", "Stale",
+        "Progressing", "Canary ", "20%", "alice", "the current step has a FAIL", "platform", "Ready", "billing", "Stale",
         "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive");
     assertThat(dom).as("ordered worst first").containsSubsequence("Source shop", "Source billing", "Source platform");
     assertThat(dom).as("the tab names the worst state").contains("<title>✕ Failed — Keelson status</title>");

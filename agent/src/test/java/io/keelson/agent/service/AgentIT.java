@@ -89,7 +89,15 @@ class AgentIT {
     pause(Duration.ofSeconds(3));
     assertThat(colour(client, ns)).isEqualTo("green");
     assertThat(agent.get(agent.adminUrl("/metrics")).body())
-        .contains("keelson_webhook_requests_total{result=\"unauthorized\",source=\"apps\"} 2.0");
+        .contains("keelson_webhook_requests_total{result=\"unauthorized\",source=\"apps\"} 2.0")
+        .contains("keelson_syncs_total{outcome=\"APPLIED\",source=\"apps\"}");
+    assertThat(client.events().v1().events().inNamespace(ns.name()).list().getItems())
+        .as("a SyncSucceeded Event on the status ConfigMap")
+        .anySatisfy(event -> {
+          assertThat(event.getReason()).isEqualTo("SyncSucceeded");
+          assertThat(event.getRegarding().getName()).isEqualTo("keelson-status");
+          assertThat(event.getNote()).contains("source apps at");
+        });
   }
 
   @Test
