@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ControlPlaneScriptTest {
 
-  private static final String PATH_WITHOUT_GO = "/usr/bin:/bin";
+  /** What the script needs besides a Go toolchain; the tests' PATH holds these alone. */
+  private static final List<String> TOOLS = List.of("bash", "sed", "head", "mktemp", "mv", "mkdir", "rm", "date",
+      "dirname");
 
   @TempDir Path temp;
 
@@ -96,7 +98,7 @@ class ControlPlaneScriptTest {
     ProcessBuilder builder = new ProcessBuilder(
         ProjectTools.projectRoot().resolve("e2e/bin/control-plane").toString(), "--test");
     builder.environment().keySet().removeIf(key -> key.startsWith("TEST_ASSET_") || key.equals("KUBEBUILDER_ASSETS"));
-    builder.environment().put("PATH", PATH_WITHOUT_GO);
+    builder.environment().put("PATH", pathWithoutGo().toString());
     builder.environment().put("HOME", temp.toString());
     builder.environment().putAll(env);
     Path err = temp.resolve("stderr-" + System.nanoTime());
@@ -105,6 +107,22 @@ class ControlPlaneScriptTest {
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String lastLine = stdout.isEmpty() ? "" : stdout.lines().reduce((a, b) -> b).orElseThrow();
     return new Result(process.exitValue(), lastLine, Files.readString(err));
+  }
+
+  /** A directory with links to the few tools the script uses, so no Go toolchain can be found on PATH. */
+  private Path pathWithoutGo() throws IOException {
+    Path bin = temp.resolve("path-without-go");
+    if (Files.isDirectory(bin)) {
+      return bin;
+    }
+    Files.createDirectories(bin);
+    for (String tool : TOOLS) {
+      Path found = java.util.stream.Stream.of("/usr/bin", "/bin").map(dir -> Path.of(dir, tool))
+          .filter(Files::isExecutable).findFirst()
+          .orElseThrow(() -> new IllegalStateException(tool + " is not in /usr/bin or /bin"));
+      Files.createSymbolicLink(bin.resolve(tool), found);
+    }
+    return bin;
   }
 
   private record Result(int exitCode, String lastLine, String stderr) {}
