@@ -25,6 +25,11 @@ public class ReleasePolicyStatus {
   private ReleaseIdentity candidate;
   /** The released pod template, exactly as Git declared it; render gives it to the stable Deployment. */
   private PodTemplateSpec stableTemplate;
+  /**
+   * The template of the release under way, exactly as Git declared it when the release started; render
+   * keeps the canary on it while a newer Git template waits its turn ({@code onNewCandidate: queue}).
+   */
+  private PodTemplateSpec candidateTemplate;
   /** The canary's current share of traffic, in percent. */
   private Integer canaryWeight;
   /** The current step: 0 = test route, 1.. = index into the weights, plus one. */
@@ -90,6 +95,14 @@ public class ReleasePolicyStatus {
 
   public void setStableTemplate(PodTemplateSpec stableTemplate) {
     this.stableTemplate = stableTemplate;
+  }
+
+  public PodTemplateSpec getCandidateTemplate() {
+    return candidateTemplate;
+  }
+
+  public void setCandidateTemplate(PodTemplateSpec candidateTemplate) {
+    this.candidateTemplate = candidateTemplate;
   }
 
   public Integer getCanaryWeight() {
@@ -247,6 +260,7 @@ public class ReleasePolicyStatus {
     return o instanceof ReleasePolicyStatus that
         && phase == that.phase && Objects.equals(stable, that.stable)
         && Objects.equals(candidate, that.candidate) && Objects.equals(stableTemplate, that.stableTemplate)
+        && Objects.equals(candidateTemplate, that.candidateTemplate)
         && Objects.equals(canaryWeight, that.canaryWeight) && Objects.equals(step, that.step)
         && Objects.equals(stepStartedAt, that.stepStartedAt) && Objects.equals(failures, that.failures)
         && Objects.equals(evidence, that.evidence) && Objects.equals(conditions, that.conditions)
@@ -260,7 +274,7 @@ public class ReleasePolicyStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(phase, stable, candidate, stableTemplate, canaryWeight, step, stepStartedAt, failures,
+    return Objects.hash(phase, stable, candidate, stableTemplate, candidateTemplate, canaryWeight, step, stepStartedAt, failures,
         evidence, conditions, history, observedGeneration, releaseStartedAt, analyzedAt, inconclusiveSince,
         errorSince, failuresByCheck, awaitingPromotion, paused, reason, actions);
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.keelson.release.api.OnNewCandidate;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
@@ -38,6 +39,8 @@ public final class ReleaseAwareRender {
   public static final String CANDIDATE_HASH_ANNOTATION = "keelson.io/candidate-hash";
   /** Suffix of canary object names and of the canary's selector label values. */
   public static final String CANARY_SUFFIX = "-canary";
+  private static final Set<ReleasePhase> ACTIVE = Set.of(ReleasePhase.Deploying, ReleasePhase.Testing,
+      ReleasePhase.Progressing, ReleasePhase.Promoting);
   /**
    * On the stable Deployment while a release is under way: the hash of the template render gave it, so the
    * controller can tell when stable has rolled to the candidate during promotion (the live template, with
@@ -285,21 +288,41 @@ public final class ReleaseAwareRender {
     String gitHash = TemplateHash.of(gitTemplate);
     PodTemplateSpec stableTemplate = status == null ? null : status.getStableTemplate();
     String stableHash = stableTemplate == null ? null : TemplateHash.of(stableTemplate);
-    ReleaseState state = state(status, gitHash, stableHash);
+    // With onNewCandidate: queue, a release under way keeps its own template; Git's newer one waits.
+    PodTemplateSpec inFlight = queuedBehind(policy, status, gitHash, stableHash);
+    String candidateHash = inFlight == null ? gitHash : TemplateHash.of(inFlight);
+    GenericKubernetesResource candidate = inFlight == null ? deployment
+        : withTemplate(deployment, LENIENT.convertValue(inFlight, JSON_OBJECT));
+    ReleaseState state = state(status, candidateHash, stableHash);
     releases.add(new Release(policy.key(), deploymentId, state, gitHash, stableHash, gitPodTemplate));
 
     switch (state) {
       case UNRELEASED, STEADY -> out.add(deployment);
       case HELD_BACK -> out.add(withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)));
       case CANARY, PROMOTING -> {
-        out.add(state == ReleaseState.PROMOTING ? annotated(copy(deployment), gitHash)
+        out.add(state == ReleaseState.PROMOTING ? annotated(copy(candidate), candidateHash)
             : annotated(withTemplate(deployment, LENIENT.convertValue(stableTemplate, JSON_OBJECT)), stableHash));
         Set<String> canaryKeys = new LinkedHashSet<>(selector.keySet());
         canaryKeys.addAll(object(path(service, "spec", "selector")).keySet());
-        out.add(canaryDeployment(deployment, policy, gitHash, canaryKeys));
-        out.add(canaryService(service, policy, gitHash));
+        out.add(canaryDeployment(candidate, policy, candidateHash, canaryKeys));
+        out.add(canaryService(service, policy, candidateHash));
       }
     }
+  }
+
+  /**
+   * The template of the release under way when the policy queues new candidates and Git has moved on to
+   * a template that is neither that one nor the stable one (a revert to stable is never queued); else null.
+   */
+  private static PodTemplateSpec queuedBehind(Policy policy, ReleasePolicyStatus status, String gitHash,
+      String stableHash) {
+    if (policy.spec().getOnNewCandidate() != OnNewCandidate.QUEUE || status == null
+        || status.getCandidateTemplate() == null || stableHash == null || stableHash.equals(gitHash)
+        || !ACTIVE.contains(status.getPhase())) {
+      return null;
+    }
+    PodTemplateSpec inFlight = status.getCandidateTemplate();
+    return TemplateHash.of(inFlight).equals(gitHash) ? null : inFlight;
   }
 
   private static ReleaseState state(ReleasePolicyStatus status, String gitHash, String stableHash) {

@@ -96,13 +96,13 @@ public final class ReleaseStrategy {
 
   /**
    * Git no longer declares the candidate: a revert rolls back; a new candidate supersedes unless the policy
-   * queues it. Promotion cannot finish for a template Git no longer declares, so it is always superseded.
+   * queues it (render keeps the canary, and while promoting stable, on the template of the release under way).
    */
   private static Optional<String> gitMovedOn(Tick tick) {
     String hash = tick.release().gitTemplateHash();
     if (tick.release().state() == ReleaseState.STEADY) {
       tick.rollBack("Git reverted to the stable template " + hash);
-    } else if (tick.rules.onNewCandidate() == OnNewCandidate.SUPERSEDE || tick.phase() == ReleasePhase.Promoting) {
+    } else if (tick.rules.onNewCandidate() == OnNewCandidate.SUPERSEDE) {
       tick.rollBack("superseded by " + hash);
     } else {
       return Optional.empty();
@@ -188,6 +188,7 @@ public final class ReleaseStrategy {
     if (tick.release().state() == ReleaseState.STEADY) {
       tick.next.setPhase(ReleasePhase.Idle);
       tick.next.setCandidate(null);
+      tick.next.setCandidateTemplate(null);
       tick.next.setReason(null);
       return "idle: Git declares the stable template " + tick.release().gitTemplateHash() + " again";
     }

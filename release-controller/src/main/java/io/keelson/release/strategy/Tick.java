@@ -98,6 +98,7 @@ final class Tick {
   void startRelease() {
     String hash = release().gitTemplateHash();
     next.setCandidate(new ReleaseIdentity(hash, observation.gitRevision(), previousAttempts(hash) + 1));
+    next.setCandidateTemplate(release().gitTemplate());
     next.setPhase(ReleasePhase.Deploying);
     next.setReleaseStartedAt(now.toString());
     next.setCanaryWeight(0);
@@ -136,6 +137,7 @@ final class Tick {
 
   void fail() {
     record(ReleasePhase.Failed);
+    next.setCandidateTemplate(null);
     next.setPhase(ReleasePhase.Failed);
     next.setCanaryWeight(0);
     next.setStepStartedAt(null);
@@ -145,9 +147,11 @@ final class Tick {
   void succeed() {
     next.setReason("promoted: stable runs " + candidateHash());
     record(ReleasePhase.Succeeded);
-    next.setStableTemplate(release().gitTemplate());
+    // What was released is the candidate of this release, not a newer template queued in Git since.
+    next.setStableTemplate(next.getCandidateTemplate() != null ? next.getCandidateTemplate() : release().gitTemplate());
     next.setStable(next.getCandidate());
     next.setCandidate(null);
+    next.setCandidateTemplate(null);
     next.setPhase(ReleasePhase.Succeeded);
     next.setCanaryWeight(0);
     next.setStep(null);

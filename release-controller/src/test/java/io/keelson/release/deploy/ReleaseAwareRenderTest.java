@@ -360,4 +360,51 @@ class ReleaseAwareRenderTest {
     assertThat(stable.getMetadata().getAnnotations()).containsEntry(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION,
         io.keelson.release.model.TemplateHash.of(templateOf(deployment("checkout", V2))));
   }
+
+  @Test
+  void withQueueTheCanaryKeepsTheReleaseUnderWayWhileANewerGitTemplateWaits() {
+    ReleasePolicyStatus underWay = status(V1, ReleasePhase.Progressing, V2);
+    underWay.setCandidateTemplate(template(deployment("checkout", V2)));
+    List<GenericKubernetesResource> queued = List.of(onNewCandidate(policy("checkout-release", "checkout"), "queue"),
+        service("checkout"), deployment("checkout", V3));
+    List<GenericKubernetesResource> superseding = List.of(policy("checkout-release", "checkout"), service("checkout"),
+        deployment("checkout", V3));
+
+    Result waits = render.apply(queued, Map.of(KEY, underWay));
+    Result supersedes = render.apply(superseding, Map.of(KEY, underWay));
+
+    assertThat(image(named(waits, "Deployment", "checkout-canary"))).isEqualTo(V2);
+    assertThat(named(waits, "Deployment", "checkout-canary").getMetadata().getAnnotations())
+        .containsEntry(ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, hash(V2));
+    assertThat(waits.releases()).singleElement().satisfies(release ->
+        assertThat(release.gitTemplateHash()).as("the strategy still sees what waits").isEqualTo(hash(V3)));
+    assertThat(image(named(supersedes, "Deployment", "checkout-canary"))).isEqualTo(V3);
+    assertThat(image(named(waits, "Deployment", "checkout"))).isEqualTo(V1);
+  }
+
+  @Test
+  void withQueuePromotionRollsStableToTheReleaseUnderWayNotToTheQueuedTemplate() {
+    ReleasePolicyStatus promoting = status(V1, ReleasePhase.Promoting, V2);
+    promoting.setCandidateTemplate(template(deployment("checkout", V2)));
+    List<GenericKubernetesResource> queued = List.of(onNewCandidate(policy("checkout-release", "checkout"), "queue"),
+        service("checkout"), deployment("checkout", V3));
+
+    Result result = render.apply(queued, Map.of(KEY, promoting));
+
+    assertThat(image(named(result, "Deployment", "checkout"))).isEqualTo(V2);
+    assertThat(result.releases()).singleElement().satisfies(release ->
+        assertThat(release.state()).isEqualTo(ReleaseAwareRender.ReleaseState.PROMOTING));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static GenericKubernetesResource onNewCandidate(GenericKubernetesResource policy, String mode) {
+    ((Map<String, Object>) policy.getAdditionalProperties().get("spec")).put("onNewCandidate", mode);
+    return policy;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String image(GenericKubernetesResource deployment) {
+    Map<String, Object> podSpec = (Map<String, Object>) templateOf(deployment).get("spec");
+    return (String) ((List<Map<String, Object>>) podSpec.get("containers")).get(0).get("image");
+  }
 }
