@@ -124,17 +124,19 @@ final class DriftWatcher implements AutoCloseable {
 
   private void correct(ObjectRef ref, FieldOwners.Owner owner) {
     queued.remove(ref);
-    DesiredObject object = desired.get(ref);
-    if (object == null) {
-      return;
-    }
-    if (owner == DELETED && manager.get(ref).isPresent()) {
-      // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
-      LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
-      return;
-    }
     StagedApply.Outcome outcome;
+    // Under the sync lock, and reading what is desired only then: an event caused by a sync in progress must
+    // be judged against that sync's revision, never put the previous revision back.
     synchronized (syncLock) {
+      DesiredObject object = desired.get(ref);
+      if (object == null) {
+        return;
+      }
+      if (owner == DELETED && manager.get(ref).isPresent()) {
+        // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
+        LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
+        return;
+      }
       try {
         outcome = applier.runOne(object);
       } catch (RuntimeException e) {
@@ -157,6 +159,7 @@ final class DriftWatcher implements AutoCloseable {
       record(correction);
     }
   }
+
 
   private synchronized void record(DriftCorrection correction) {
     recent.addFirst(correction);

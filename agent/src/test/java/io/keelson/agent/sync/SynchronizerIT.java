@@ -280,6 +280,21 @@ class SynchronizerIT {
   }
 
   @Test
+  void itsOwnAppliesAreNeverTakenForDrift(KubernetesClient client, TestNamespace ns) throws Exception {
+    RepoTree tree = new RepoTree(repo);
+    Synchronizer sync = synchronizer(client, ns, o -> o);
+    for (String colour : List.of("blue", "green", "red", "yellow", "purple")) {
+      sync.sync(tree.write("settings.yaml", configMap("settings", colour)).snapshot());
+    }
+
+    Thread.sleep(2000); // room for a wrong correction to put an older revision back
+
+    assertThat(corrections).isEmpty();
+    assertThat(client.configMaps().inNamespace(ns.name()).withName("settings").get().getData())
+        .containsEntry("colour", "purple");
+  }
+
+  @Test
   void aDeletedManagedObjectIsRecreated(KubernetesClient client, TestNamespace ns) {
     RepoTree tree = new RepoTree(repo).write("settings.yaml", configMap("settings", "blue"));
     synchronizer(client, ns, o -> o).sync(tree.snapshot());
