@@ -404,6 +404,9 @@ public final class GitSource implements AutoCloseable {
         + reason.name().toLowerCase(Locale.ROOT) + ")" + (detail == null ? "" : ": " + detail), e);
   }
 
+  /** HTTP 401/403 in a message — not the digits of a port ({@code :40137}) or of a longer number. */
+  private static final java.util.regex.Pattern HTTP_DENIED = java.util.regex.Pattern.compile("(?<![\\d:])(401|403)(?!\\d)");
+
   static Reason classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
@@ -425,7 +428,7 @@ public final class GitSource implements AutoCloseable {
       return Reason.TIMEOUT;
     }
     if (message.contains("not authorized") || message.contains("authentication") || message.contains("auth fail")
-        || message.contains("401") || message.contains("403") || message.contains("permission denied")
+        || HTTP_DENIED.matcher(message).find() || message.contains("permission denied")
         || message.contains("host key") || message.contains("server key")) {
       return Reason.AUTH;
     }

@@ -74,7 +74,7 @@ final class StagedApply {
     ChangeSet changes = writeAll(firstStage, applied);
     if (firstStage.stream().anyMatch(p -> KindOrder.isCrd(p.desired().ref()) && p.change().action() != Action.UNCHANGED)) {
       awaitEstablished(firstStage);
-      manager.discovery().refresh();
+      awaitServed(firstStage);
     }
 
     List<Prepared> later = prepareAll(checkableLater);
@@ -170,6 +170,48 @@ final class StagedApply {
         manager.awaitEstablished(p.desired().ref().name(), CRD_ESTABLISHED_TIMEOUT);
       }
     }
+  }
+
+  /**
+   * Discovery lags a moment behind Established: refreshes it until every served version of the stage's
+   * CRDs is listed, so the second stage can address their kinds.
+   */
+  private void awaitServed(List<Prepared> firstStage) {
+    List<String[]> kinds = new ArrayList<>();
+    for (Prepared p : firstStage) {
+      if (KindOrder.isCrd(p.desired().ref())) {
+        Map<String, Object> spec = map(p.desired().object().getAdditionalProperties().get("spec"));
+        String group = String.valueOf(spec.get("group"));
+        String kind = String.valueOf(map(spec.get("names")).get("kind"));
+        if (spec.get("versions") instanceof List<?> versions) {
+          for (Object version : versions) {
+            Map<String, Object> v = map(version);
+            if (!Boolean.FALSE.equals(v.get("served"))) {
+              kinds.add(new String[] {group + "/" + v.get("name"), kind});
+            }
+          }
+        }
+      }
+    }
+    long deadline = System.nanoTime() + CRD_ESTABLISHED_TIMEOUT.toNanos();
+    while (true) {
+      manager.discovery().refresh();
+      boolean served = kinds.stream().allMatch(k -> manager.discovery().find(k[0], k[1]).isPresent());
+      if (served || System.nanoTime() > deadline) {
+        return; // a kind still missing is reported by its objects' dry run
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for discovery", e);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value) {
+    return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   private static List<ObjectError> errors(List<Prepared> prepared) {
