@@ -50,6 +50,22 @@ class ReleasePolicyCrdIT {
   }
 
   @Test
+  void theExamplePoliciesAreAcceptedByTheApiServer(KubernetesClient client, TestNamespace ns) throws Exception {
+    java.nio.file.Path policies = io.keelson.testkit.ProjectTools.projectRoot().resolve("policies");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(policies)) {
+      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        ReleasePolicy policy = new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readValue(file.toFile(), ReleasePolicy.class);
+        policy.getMetadata().setNamespace(ns.name());
+
+        ReleasePolicy applied = client.resource(policy).fieldManager("keelson").forceConflicts().serverSideApply();
+
+        assertThat(applied.getSpec()).as(file.getFileName().toString()).isEqualTo(policy.getSpec());
+      }
+    }
+  }
+
+  @Test
   void aLinearProgressionIsAccepted(KubernetesClient client, TestNamespace ns) {
     GenericKubernetesResource linear = generic(ns, spec -> spec.put("steps",
         Map.of("stepWeight", 10, "maxWeight", 50, "interval", "1m")));
