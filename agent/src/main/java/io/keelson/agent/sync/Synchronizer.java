@@ -46,6 +46,7 @@ public final class Synchronizer implements AutoCloseable {
   private final DriftWatcher drift;
   private final ExecutorService pool;
   private final Object syncLock = new Object();
+  private final Object syncRun = new Object();
 
   public Synchronizer(KubernetesClient client, SyncOptions options, Clock clock,
       Consumer<DriftCorrection> driftListener) {
@@ -69,39 +70,57 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   public SyncResult sync(Snapshot snapshot) {
-    synchronized (syncLock) {
+    // One sync at a time per source; no other source's sync (or Synchronizer) is involved.
+    synchronized (syncRun) {
       Instant start = clock.instant();
-      manager.discovery().refresh();
-      Rendered rendered = transform.apply(
-          renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced));
-      if (!rendered.ok()) {
-        return finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered, List.of(),
-            Optional.empty(), List.of());
+      Applied applied;
+      // Drift corrections wait while the cluster is being changed, but not while health is awaited.
+      synchronized (syncLock) {
+        applied = apply(snapshot, start);
       }
-      List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
-      Inventory previous = inventories.read(options.source()).orElse(Inventory.empty());
-      Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
-
-      StagedApply.Outcome applied = applier.run(desired, () ->
-          // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
-          inventories.write(options.source(), previous.with(current.objects())));
-      if (!applied.ok()) {
-        SyncResult.Outcome outcome = applied.changes().writes() == 0
-            ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
-        return finish(snapshot, start, outcome, applied.changes(), rendered, applied.errors(), Optional.empty(),
-            List.of());
+      if (applied.result() != null) {
+        return applied.result();
       }
-
-      Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
-          options.prune());
-      inventories.write(options.source(), current.with(pruned.retained()));
-      drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
-          LinkedHashMap::new)));
-      List<Health> readiness = health.await(applied.applied(), options.healthTimeout());
-      return finish(snapshot, start, SyncResult.Outcome.APPLIED, applied.changes().plus(pruned.changes()), rendered,
-          List.of(), pruned.refusal(), readiness);
+      List<Health> readiness = health.await(applied.outcome().applied(), options.healthTimeout());
+      return finish(snapshot, start, SyncResult.Outcome.APPLIED,
+          applied.outcome().changes().plus(applied.pruned().changes()), applied.rendered(), List.of(),
+          applied.pruned().refusal(), readiness);
     }
   }
+
+  /** What the locked part of a sync did; {@code result} is set when the sync ended there (rejected or failed). */
+  private record Applied(SyncResult result, Rendered rendered, StagedApply.Outcome outcome, Pruner.Result pruned) {}
+
+  private Applied apply(Snapshot snapshot, Instant start) {
+    manager.discovery().refresh();
+    Rendered rendered = transform.apply(
+        renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced));
+    if (!rendered.ok()) {
+      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
+          List.of(), Optional.empty(), List.of()), rendered, null, null);
+    }
+    List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
+    Inventory previous = inventories.read(options.source()).orElse(Inventory.empty());
+    Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
+
+    StagedApply.Outcome applied = applier.run(desired, () ->
+        // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
+        inventories.write(options.source(), previous.with(current.objects())));
+    if (!applied.ok()) {
+      SyncResult.Outcome outcome = applied.changes().writes() == 0
+          ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
+      return new Applied(finish(snapshot, start, outcome, applied.changes(), rendered, applied.errors(),
+          Optional.empty(), List.of()), rendered, applied, null);
+    }
+
+    Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
+        options.prune());
+    inventories.write(options.source(), current.with(pruned.retained()));
+    drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
+        LinkedHashMap::new)));
+    return new Applied(null, rendered, applied, pruned);
+  }
+
 
   /** Where each governed Deployment stood in the last sync's render, for the release controller. */
   public java.util.List<io.keelson.release.deploy.ReleaseAwareRender.Release> releases() {

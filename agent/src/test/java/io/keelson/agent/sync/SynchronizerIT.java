@@ -295,6 +295,26 @@ class SynchronizerIT {
   }
 
   @Test
+  void driftIsCorrectedWhileASyncWaitsForHealth(ControlPlane plane, KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    RepoTree tree = new RepoTree(repo).write("settings.yaml", configMap("settings", "blue"));
+    Synchronizer sync = synchronizer(client, ns, o -> o.withHealthTimeout(Duration.ofSeconds(20)));
+    sync.sync(tree.snapshot());
+    // A Deployment that never becomes ready here keeps the next sync waiting for health.
+    tree.write("cart.yaml", deployment("cart", "  replicas: 1\n"));
+    java.util.concurrent.CompletableFuture<SyncResult> waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> sync.sync(tree.snapshot()));
+    Thread.sleep(1500);
+
+    kubectl(plane, "-n", ns.name(), "patch", "configmap", "settings", "--type=merge",
+        "-p", "{\"data\":{\"colour\":\"purple\"}}");
+
+    awaitColour(client, ns, "settings", "blue", Duration.ofSeconds(5));
+    assertThat(waiting).as("the sync is still waiting for health").isNotDone();
+    waiting.cancel(true);
+  }
+
+  @Test
   void aDeletedManagedObjectIsRecreated(KubernetesClient client, TestNamespace ns) {
     RepoTree tree = new RepoTree(repo).write("settings.yaml", configMap("settings", "blue"));
     synchronizer(client, ns, o -> o).sync(tree.snapshot());
