@@ -211,6 +211,8 @@ public final class GitSource implements AutoCloseable {
             "  IdentitiesOnly yes",
             "  PreferredAuthentications publickey",
             "  BatchMode yes",
+            // With IdentitiesOnly, only IdentityFile entries are offered; the default identities are not.
+            "  IdentityFile " + configValue(key.privateKey()),
             ""));
       } catch (IOException e) {
         throw new GitSourceException(Reason.CORRUPT, source() + "cannot prepare the SSH configuration", e);
@@ -225,6 +227,11 @@ public final class GitSource implements AutoCloseable {
           .build(null);
     }
     return sshFactory;
+  }
+
+  /** A path as an ssh_config value: absolute, quoted, and with {@code %} escaped from token expansion. */
+  private static String configValue(Path path) {
+    return "\"" + path.toAbsolutePath().toString().replace("%", "%%") + "\"";
   }
 
   private Repository repository() {

@@ -16,13 +16,24 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.git.GitLocationResolver;
+import org.apache.sshd.git.pack.GitPackCommandFactory;
+import org.apache.sshd.server.SshServer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -33,8 +44,9 @@ import org.eclipse.jgit.transport.resolver.FileResolver;
 
 /**
  * Real Git servers on 127.0.0.1 serving the bare repositories under one base directory: smart HTTP with Basic
- * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git daemon}, and a silent TCP server that
- * accepts connections and never answers. {@link #close()} stops every server this instance started.
+ * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git daemon}, SSH with public-key authentication
+ * (Apache MINA sshd with its Git pack commands), and a silent TCP server that accepts connections and never
+ * answers. {@link #close()} stops every server this instance started.
  */
 public final class GitServers implements AutoCloseable {
 
@@ -133,6 +145,77 @@ public final class GitServers implements AutoCloseable {
     running.add(daemon);
     awaitListening(port, process, Duration.ofSeconds(20));
     return daemon;
+  }
+
+  /**
+   * SSH with a host key generated for this server and public-key authentication that accepts {@code clientKey}
+   * and no other key, for any user name. {@code git-upload-pack} and {@code git-receive-pack} run in process on
+   * the repository named by the URL path, relative to the base directory.
+   */
+  public Ssh ssh(PublicKey clientKey) {
+    KeyPair hostKey = newEcKeyPair();
+    SshServer server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(clientKey, key));
+    server.setPasswordAuthenticator(null);
+    server.setKeyboardInteractiveAuthenticator(null);
+    server.setCommandFactory(new GitPackCommandFactory(GitLocationResolver.constantPath(base)));
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the Git SSH server", e);
+    }
+    Ssh ssh = new Ssh(server, hostKey.getPublic());
+    running.add(ssh);
+    return ssh;
+  }
+
+  /** A running SSH server: its URLs, its host key and known_hosts lines for its address. */
+  public static final class Ssh implements Running {
+
+    private final SshServer server;
+    private final PublicKey hostKey;
+
+    private Ssh(SshServer server, PublicKey hostKey) {
+      this.server = server;
+      this.hostKey = hostKey;
+    }
+
+    @Override
+    public String url(String repository) {
+      return "ssh://git@127.0.0.1:" + server.getPort() + "/" + repository + ".git";
+    }
+
+    public PublicKey hostKey() {
+      return hostKey;
+    }
+
+    /** A known_hosts line that lists {@code key} as the host key of this server's address and port. */
+    public String knownHostsLine(PublicKey key) {
+      return "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(key);
+    }
+
+    @Override
+    public void close() {
+      try {
+        server.stop(true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot stop the Git SSH server", e);
+      }
+    }
+  }
+
+  /** A new ECDSA key pair on NIST P-256: quick to generate, and supported by every SSH implementation. */
+  public static KeyPair newEcKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate an EC key pair", e);
+    }
   }
 
   /**
