@@ -39,11 +39,9 @@ public class ReleasesResource {
   public Response act(@PathParam("namespace") String namespace, @PathParam("name") String name,
       @PathParam("action") String action, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @HeaderParam("X-Keelson-Actor") String actor) {
-    if (!tokens.enabled()) {
-      return Responses.error(Response.Status.FORBIDDEN, "the API is read-only: no apiToken is configured");
-    }
-    if (!tokens.accepts(authorization)) {
-      return Responses.error(Response.Status.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' is required");
+    java.util.Optional<Response> refused = Responses.refusedBy(tokens, authorization);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     Action.Kind kind;
     try {

@@ -9,6 +9,18 @@ final class Responses {
 
   private Responses() {}
 
+  /** Why a mutating call is refused: no token configured (403), or none or a wrong one given (401). */
+  static java.util.Optional<Response> refusedBy(io.keelson.agent.auth.BearerTokens tokens, String authorization) {
+    if (!tokens.enabled()) {
+      return java.util.Optional.of(error(Response.Status.FORBIDDEN, "the API is read-only: no apiToken is configured"));
+    }
+    if (!tokens.accepts(authorization)) {
+      return java.util.Optional.of(error(Response.Status.UNAUTHORIZED,
+          "a valid 'Authorization: Bearer <token>' is required"));
+    }
+    return java.util.Optional.empty();
+  }
+
   static Response error(Response.Status status, String message) {
     return Response.status(status).type(MediaType.APPLICATION_JSON)
         .entity(Map.of("code", status.getStatusCode(), "message", message)).build();

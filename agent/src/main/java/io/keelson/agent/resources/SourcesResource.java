@@ -28,11 +28,9 @@ public class SourcesResource {
   @POST
   @Path("/{name}/sync")
   public Response sync(@PathParam("name") String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    if (!tokens.enabled()) {
-      return Responses.error(Response.Status.FORBIDDEN, "the API is read-only: no apiToken is configured");
-    }
-    if (!tokens.accepts(authorization)) {
-      return Responses.error(Response.Status.UNAUTHORIZED, "a valid 'Authorization: Bearer <token>' is required");
+    java.util.Optional<Response> refused = Responses.refusedBy(tokens, authorization);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     if (!scheduler.syncNow(name)) {
       return Responses.error(Response.Status.NOT_FOUND, "no source named " + name);
