@@ -173,7 +173,7 @@ public final class ControlPlane implements AutoCloseable {
     return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String exited(SupervisedProcess process) {
+  static String exited(SupervisedProcess process) {
     return process.isAlive() ? null : process.name() + " exited:\n" + process.logTail();
   }
 
@@ -203,6 +203,23 @@ public final class ControlPlane implements AutoCloseable {
 
   public ControlPlaneBinaries binaries() {
     return binaries;
+  }
+
+  /** The directory holding this control plane's data, certificates and logs; removed on close. */
+  Path workDir() {
+    return workDir;
+  }
+
+  /** The first of this control plane's servers that has exited, with its log tail; null while all run. */
+  String exitedServer() {
+    return processes.stream().map(ControlPlane::exited).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+  }
+
+  /** Starts a server beside the control plane; it is stopped before the API server on close. */
+  SupervisedProcess supervise(String name, List<String> command) {
+    SupervisedProcess process = SupervisedProcess.start(name, workDir, command);
+    processes.add(process);
+    return process;
   }
 
   /**
