@@ -118,6 +118,11 @@ public final class AgentProcess implements AutoCloseable {
     process.close();
   }
 
+  /** Where the agent's output goes. */
+  public Path logFile() {
+    return process.logFile();
+  }
+
   public String logTail() {
     return process.logTail();
   }

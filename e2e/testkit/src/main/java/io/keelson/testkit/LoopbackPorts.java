@@ -18,4 +18,14 @@ public final class LoopbackPorts {
       throw new UncheckedIOException("no free port on 127.0.0.1", e);
     }
   }
+
+  /** Whether {@code port} on 127.0.0.1 can be bound right now. */
+  public static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

@@ -66,6 +66,10 @@ final class SupervisedProcess implements AutoCloseable {
     return name;
   }
 
+  Path logFile() {
+    return log;
+  }
+
   /** The last lines the server printed, for error messages. */
   String logTail() {
     try {

@@ -1,0 +1,254 @@
+package io.keelson.sandbox;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keelson.mesh.MeshOptions;
+import io.keelson.mesh.MeshSimulator;
+import io.keelson.release.api.ReleasePolicy;
+import io.keelson.testkit.AgentProcess;
+import io.keelson.testkit.Cluster;
+import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.LoopbackPorts;
+import io.keelson.testkit.PrometheusServer;
+import io.keelson.testkit.ProjectTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keelson on a laptop: a control plane that runs workloads on fake nodes, Istio's and Keelson's CRDs,
+ * the config repository served over git://, Prometheus, the mesh simulator with steady traffic, and the
+ * agent as its own JVM. Everything listens on 127.0.0.1; {@link #close()} stops all of it.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sandbox.class);
+  static final String SOURCE = "sandbox";
+  static final String REPOSITORY = "config";
+  static final String AGENT_NAMESPACE = "keelson-system";
+
+  private final SandboxOptions options;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "sandbox-traffic");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private Cluster cluster;
+  private SandboxRepo repo;
+  private PrometheusServer prometheus;
+  private MeshSimulator mesh;
+  private AgentFiles agentFiles;
+  private AgentProcess agent;
+  private int agentPort;
+  private int adminPort;
+
+  private Sandbox(SandboxOptions options) {
+    this.options = options;
+  }
+
+  public static Sandbox start(SandboxOptions options) {
+    Sandbox sandbox = new Sandbox(options);
+    try {
+      sandbox.startAll();
+      return sandbox;
+    } catch (RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    Path root = ProjectTools.projectRoot();
+    repo = SandboxRepo.openOrSeed(options.directory().resolve(REPOSITORY), root);
+
+    cluster = track(Cluster.start(options.nodes()));
+    KubernetesClient client = cluster.client();
+    cluster.controlPlane().installCrds("crds/istio-networking.yaml");
+    cluster.controlPlane().installCrds("crds/releasepolicies.keelson.io.yaml");
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENT_NAMESPACE).endMetadata()
+        .build()).serverSideApply();
+
+    GitDaemon git = track(GitDaemon.serve(options.directory()));
+    prometheus = track(PrometheusServer.start(options.scrapeInterval()));
+    mesh = track(MeshSimulator.start(cluster.controlPlane().newClient(), MeshOptions.defaults()));
+    prometheus.addTarget("mesh", mesh.metricsTarget(), Map.of("source", "mesh-simulator"));
+    refreshTraffic();
+    mesh.load().start();
+    refresher.scheduleWithFixedDelay(this::refreshTrafficQuietly, 2, 2, TimeUnit.SECONDS);
+
+    agentPort = options.agentPort() != 0 && LoopbackPorts.isFree(options.agentPort())
+        ? options.agentPort() : LoopbackPorts.free();
+    adminPort = options.agentPort() != 0 && LoopbackPorts.isFree(options.agentPort() + 1)
+        ? options.agentPort() + 1 : LoopbackPorts.free();
+    agentFiles = AgentFiles.write(options.directory().resolve("agent"), new AgentFiles.Settings(
+        cluster.controlPlane().kubeconfigFile(), git.url(REPOSITORY), options.pollInterval(),
+        prometheus.url(), options.tickInterval(), agentPort, adminPort));
+    repo.installCommitHook(url("/hooks/" + SOURCE).toString(), agentFiles.webhookSecretFile().toString());
+    startAgent();
+    prometheus.addTarget("agent", "127.0.0.1:" + adminPort, Map.of("source", "keelson-agent"));
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    started.add(closeable);
+    return closeable;
+  }
+
+  private void refreshTrafficQuietly() {
+    try {
+      refreshTraffic();
+    } catch (RuntimeException e) {
+      LOG.debug("traffic not refreshed: {}", e.toString());
+    }
+  }
+
+  /** Keeps the load in step with what is deployed: new Services and policies get traffic within seconds. */
+  private void refreshTraffic() {
+    KubernetesClient client = cluster.client();
+    List<ReleasePolicy> policies = client.resources(ReleasePolicy.class).inAnyNamespace().list().getItems();
+    mesh.load().setSources(new MeshTraffic(options.requestsPerSecond(), options.testRequestsPerSecond())
+        .sources(client.services().inAnyNamespace().list().getItems(), policies));
+  }
+
+  /** Starts the agent (again, after {@link #killAgent()}). */
+  public void startAgent() {
+    agent = AgentProcess.start("keelson-agent", agentFiles.config(), options.directory().resolve("agent"),
+        agentPort, adminPort, List.of("-Xmx512m"));
+  }
+
+  /** SIGKILLs the agent's JVM, as a node failure would. */
+  public void killAgent() {
+    agent.kill();
+  }
+
+  /** Stops Prometheus for good (the release controller then sees ERROR verdicts). */
+  public void stopPrometheus() {
+    prometheus.close();
+  }
+
+  public URI url(String path) {
+    return URI.create("http://127.0.0.1:" + agentPort + path);
+  }
+
+  public URI adminUrl(String path) {
+    return URI.create("http://127.0.0.1:" + adminPort + path);
+  }
+
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  public SandboxRepo repo() {
+    return repo;
+  }
+
+  public MeshSimulator mesh() {
+    return mesh;
+  }
+
+  public PrometheusServer prometheus() {
+    return prometheus;
+  }
+
+  public AgentProcess agent() {
+    return agent;
+  }
+
+  /** The bearer token for the agent's mutating endpoints. */
+  public String apiToken() {
+    return agentFiles.apiToken();
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+    if (agent != null) {
+      agent.close();
+    }
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+
+  /** The agent's configuration and secret files, written into the sandbox directory on every start. */
+  record AgentFiles(Path config, Path webhookSecretFile, String apiToken) {
+
+    record Settings(Path kubeconfig, String gitUrl, java.time.Duration pollInterval, URI prometheusUrl,
+        java.time.Duration tickInterval, int port, int adminPort) {}
+
+    static AgentFiles write(Path dir, Settings settings) {
+      try {
+        Files.createDirectories(dir);
+        String apiToken = randomSecret();
+        Path tokenFile = dir.resolve("api-token");
+        Path webhookFile = dir.resolve("webhook-secret");
+        Files.writeString(tokenFile, apiToken);
+        Files.writeString(webhookFile, randomSecret());
+        Path config = dir.resolve("keelson.yml");
+        Files.writeString(config, """
+            # Written by the sandbox on every start.
+            agentNamespace: %s
+            identity: sandbox-agent
+            kubeconfig: %s
+            cacheDirectory: %s
+            apiToken: {file: %s}
+            sources:
+              - name: %s
+                url: %s
+                ref: main
+                paths: [manifests, policies]
+                interval: %dms
+                timeout: 10s
+                healthTimeout: 60s
+                defaultNamespace: default
+                webhookSecret: {file: %s}
+            releaseController:
+              prometheusUrl: %s
+              tickInterval: %dms
+              queryTimeout: 3s
+            leaderElection:
+              enabled: true
+              leaseName: keelson-agent
+              leaseDuration: 4s
+              renewDeadline: 3s
+              retryPeriod: 500ms
+            server:
+              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
+              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
+              requestLog: {appenders: []}
+            logging:
+              level: INFO
+            """.formatted(AGENT_NAMESPACE, settings.kubeconfig(), dir.resolve("cache"), tokenFile, SOURCE,
+            settings.gitUrl(), settings.pollInterval().toMillis(), webhookFile, settings.prometheusUrl(),
+            settings.tickInterval().toMillis(), settings.port(), settings.adminPort()));
+        return new AgentFiles(config, webhookFile, apiToken);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the agent's files into " + dir, e);
+      }
+    }
+
+    private static String randomSecret() {
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      return HexFormat.of().formatHex(bytes);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.keelson.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code e2e/bin/sandbox}: starts the sandbox, says where everything is and what to try, and runs until
+ * Ctrl-C, which stops everything it started. The config repository stays, so a restart keeps every commit.
+ */
+public final class SandboxMain {
+
+  private SandboxMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Path directory = args.length > 0 ? Path.of(args[0]) : defaultDirectory();
+    long startedAt = System.nanoTime();
+    try (FileLock lock = lock(directory)) {
+      Sandbox sandbox = Sandbox.start(SandboxOptions.interactive(directory));
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("\nsandbox: stopping everything it started ...");
+        sandbox.close();
+        stopped.countDown();
+      }, "sandbox-shutdown"));
+      System.out.println(banner(sandbox, (System.nanoTime() - startedAt) / 1_000_000));
+      stopped.await();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path defaultDirectory() {
+    String state = System.getenv("XDG_STATE_HOME");
+    Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"),
+        ".local", "state");
+    return base.resolve("keelson").resolve("sandbox");
+  }
+
+  /** One sandbox per directory: a second start fails at once instead of fighting over the repository. */
+  private static FileLock lock(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    FileLock lock = channel.tryLock();
+    if (lock == null) {
+      channel.close();
+      System.err.println("sandbox: another sandbox is running with " + directory
+          + "; stop it (Ctrl-C) or pass another directory: e2e/bin/sandbox <dir>");
+      System.exit(1);
+    }
+    return lock;
+  }
+
+  static String banner(Sandbox sandbox, long startMillis) {
+    Path repo = sandbox.repo().dir();
+    return """
+
+        Keelson sandbox is up (started in %.1f s). Everything listens on 127.0.0.1.
+
+          status page        %s
+          status JSON        %s
+          agent metrics      %s
+          Prometheus         %s
+          mesh ingress       %s   (curl -H 'Host: cart.shop' %s/)
+          config repository  %s   (served at git://, polled and notified on every commit)
+          agent log          %s
+          kubeconfig         %s
+
+        Try:
+          1. Release a new cart: change the image tag and commit, then watch the status page step the weights.
+               cd %s
+               sed -i 's#cart:1.4.2#cart:1.5.0#' manifests/shop/cart/deployment.yaml
+               git commit -am "cart 1.5.0"
+          2. Release a bad one: make the new version fail 30%% of its requests; it rolls back on its own.
+               sed -i 's#simulator.keelson.io/error-rate: "0"#simulator.keelson.io/error-rate: "0.3"#' manifests/shop/cart/deployment.yaml
+               git commit -am "cart with errors"
+          3. Break a manifest (e.g. a bad indentation) and commit: the status shows file and line, the shop keeps running.
+          4. kubectl --kubeconfig %s -n shop get deploy,svc,virtualservice,releasepolicy
+
+        Ctrl-C stops everything; the repository stays for the next start.
+        """.formatted(startMillis / 1000.0, sandbox.url("/"), sandbox.url("/api/v1/status"),
+        sandbox.adminUrl("/metrics"), sandbox.prometheus().url(), sandbox.mesh().ingressUrl(),
+        sandbox.mesh().ingressUrl(), repo, sandbox.agent().logFile(), sandbox.cluster().controlPlane().kubeconfigFile(),
+        repo, sandbox.cluster().controlPlane().kubeconfigFile());
+  }
+}

@@ -1,0 +1,161 @@
+package io.keelson.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * The sandbox's config repository: a plain Git working repository, seeded once from the project's
+ * {@code manifests/} and {@code policies/}, that a person (or a scenario) edits and commits to with the
+ * {@code git} CLI. It survives sandbox restarts, so commits are never lost.
+ */
+public final class SandboxRepo {
+
+  static final List<String> SEEDED = List.of("manifests", "policies");
+
+  private final Path dir;
+
+  private SandboxRepo(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Opens the repository at {@code dir}, creating and seeding it from {@code projectRoot} when absent. */
+  public static SandboxRepo openOrSeed(Path dir, Path projectRoot) {
+    SandboxRepo repo = new SandboxRepo(dir);
+    if (Files.isDirectory(dir.resolve(".git"))) {
+      return repo;
+    }
+    try {
+      Files.createDirectories(dir);
+      for (String tree : SEEDED) {
+        copyTree(projectRoot.resolve(tree), dir.resolve(tree));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot seed the sandbox repository " + dir, e);
+    }
+    repo.git("init", "--quiet", "--initial-branch=main");
+    // Commits made in the sandbox need an identity even on a machine without a global Git config.
+    repo.git("config", "user.name", "Sandbox user");
+    repo.git("config", "user.email", "sandbox@keelson.invalid");
+    repo.git("add", "--all");
+    repo.git("commit", "--quiet", "-m", "Seed the sandbox from manifests/ and policies/");
+    return repo;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * Installs a post-commit hook that asks the agent to sync at once (its GitLab-style webhook), so a
+   * commit is applied in well under a second; polling still catches anything the hook misses.
+   */
+  void installCommitHook(String webhookUrl, String secretFile) {
+    Path hook = dir.resolve(".git/hooks/post-commit");
+    try {
+      Files.createDirectories(hook.getParent());
+      Files.writeString(hook, """
+          #!/bin/sh
+          # Written by the Keelson sandbox on every start: tells the sandbox's agent about the new commit.
+          command -v curl >/dev/null 2>&1 || exit 0
+          curl --silent --output /dev/null --max-time 2 -X POST \\
+            -H "X-Gitlab-Token: $(cat '%s')" '%s' || true
+          """.formatted(secretFile, webhookUrl));
+      Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + hook, e);
+    }
+  }
+
+  /** Rewrites a file with {@code edit} and commits it; returns the new commit. */
+  public String edit(String file, UnaryOperator<String> edit, String message) {
+    Path path = dir.resolve(file);
+    try {
+      String before = Files.readString(path);
+      String after = edit.apply(before);
+      if (after.equals(before)) {
+        throw new IllegalArgumentException("the edit of " + file + " changes nothing");
+      }
+      Files.writeString(path, after);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot edit " + path, e);
+    }
+    return commit(message, file);
+  }
+
+  /** Writes a file (new or replaced) and commits it; returns the new commit. */
+  public String write(String file, String content, String message) {
+    Path path = dir.resolve(file);
+    try {
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path, e);
+    }
+    return commit(message, file);
+  }
+
+  private String commit(String message, String file) {
+    git("add", "--", file);
+    git("commit", "--quiet", "-m", message);
+    return head();
+  }
+
+  /** Reverts a commit with a new commit, as a person undoing a bad change would; returns the new commit. */
+  public String revert(String commit) {
+    git("revert", "--no-edit", commit);
+    return head();
+  }
+
+  public String head() {
+    return git("rev-parse", "HEAD").strip();
+  }
+
+  public String read(String file) {
+    try {
+      return Files.readString(dir.resolve(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  String git(String... args) {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run git (is it installed?)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running git", e);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.keelson.sandbox.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.ReleasePolicyStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentRestartE2E {
+
+  @TempDir static Path dir;
+  static ShopSandbox shop;
+
+  @BeforeAll
+  static void givenTheShopRunningItsStableCart() {
+    shop = ShopSandbox.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (shop != null) {
+      shop.close();
+    }
+  }
+
+  @Test
+  void whenTheAgentIsKilledMidRelease_thenTheRestartedAgentResumesAtTheSameStep() {
+    String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
+    shop.awaitApplied(commit, Duration.ofSeconds(30));
+    ReleasePolicyStatus before = shop.awaitRelease("the first weight step", Duration.ofSeconds(60),
+        status -> status.getPhase() == ReleasePhase.Progressing && Integer.valueOf(30).equals(status.getCanaryWeight()));
+
+    shop.sandbox.killAgent();
+    // Nothing drives the release while the agent is down: routing and status stay as they were.
+    ShopSandbox.sleep(Duration.ofSeconds(2));
+    assertThat(shop.canaryWeight()).isEqualTo(30);
+    assertThat(shop.release().getStep()).isEqualTo(before.getStep());
+
+    shop.sandbox.startAgent();
+    ReleasePolicyStatus resumed = shop.awaitRelease("the release driven again", Duration.ofSeconds(60),
+        status -> !status.getStepStartedAt().equals(before.getStepStartedAt())
+            || status.getPhase() != ReleasePhase.Progressing);
+    // Resumed where it was: on to the next step or promotion, never back to the test phase or to 0%.
+    assertThat(resumed.getPhase()).isIn(ReleasePhase.Progressing, ReleasePhase.Promoting, ReleasePhase.Succeeded);
+    assertThat(resumed.getCandidate()).isEqualTo(before.getCandidate());
+    shop.awaitRelease("the release promoted", Duration.ofSeconds(90),
+        status -> status.getPhase() == ReleasePhase.Succeeded);
+    assertThat(shop.maxCanaryWeight()).isEqualTo(60);
+    shop.awaitStableAvailable(Duration.ofSeconds(60));
+    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example.com/shop/cart:1.5.0");
+  }
+}

@@ -1,0 +1,95 @@
+package io.keelson.sandbox.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.ReleasePolicyStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bad version: it fails, rolls back on its own, and a revert in Git ends the episode. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BadReleaseE2E {
+
+  private static final Duration INTERVAL = Duration.ofSeconds(4);
+
+  @TempDir static Path dir;
+  static ShopSandbox shop;
+  static String badCommit;
+
+  @BeforeAll
+  static void givenTheShopRunningItsStableCart_andATestRouteThatChecksLatencyOnly() {
+    shop = ShopSandbox.start(dir);
+    // Errors then surface only under production weight: the rollback at a weighted step is what is shown.
+    String commit = shop.repo().edit("policies/cart.yaml",
+        text -> text.replace("    duration: 4s\n", "    duration: 4s\n    checks: [latency]\n"),
+        "cart: the test route checks latency only");
+    shop.awaitApplied(commit, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (shop != null) {
+      shop.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void whenAVersionFailingHalfItsRequestsIsCommitted_thenItRollsBackWithinOneIntervalOfProductionTraffic() {
+    String stableImage = shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    badCommit = shop.commitCart("simulator.keelson.io/error-rate: \"0\"", "simulator.keelson.io/error-rate: \"0.5\"",
+        "cart: a version that fails half its requests");
+    shop.awaitApplied(badCommit, Duration.ofSeconds(30));
+
+    ReleasePolicyStatus firstStep = shop.awaitRelease("the bad candidate at its first weight", Duration.ofSeconds(60),
+        status -> status.getPhase() == ReleasePhase.Progressing && status.getCanaryWeight() != null
+            && status.getCanaryWeight() > 0);
+    Instant weighted = Instant.parse(firstStep.getStepStartedAt());
+    ReleasePolicyStatus failed = shop.awaitRelease("the release rolled back", Duration.ofSeconds(60),
+        status -> status.getPhase() == ReleasePhase.Failed);
+
+    // The step's window ends one interval after production traffic reached the canary; the breach is judged
+    // in that tick, and the weight goes to 0 in the same tick.
+    Duration exposure = Duration.between(weighted, Instant.now());
+    assertThat(exposure).isLessThan(INTERVAL.plusSeconds(3));
+    assertThat(shop.canaryWeight()).isZero();
+    assertThat(shop.maxCanaryWeight()).as("no step beyond the first").isEqualTo(30);
+    assertThat(failed.getReason()).containsIgnoringCase("errors");
+    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(stableImage);
+    assertThat(shop.productionErrorRate(50)).isZero();
+
+    // The on-call engineer reads why on the status endpoint (the page shows the same JSON).
+    JsonNode release = shop.releaseView();
+    assertThat(release.path("phase").asText()).isEqualTo("Failed");
+    assertThat(release.path("message").asText()).containsIgnoringCase("errors");
+    assertThat(release.path("lastVerdicts").findValuesAsText("verdict")).contains("FAIL");
+    System.out.printf("bad release: production weight → rolled back to 0 in at most %d ms (interval %d s)%n",
+        exposure.toMillis(), INTERVAL.toSeconds());
+  }
+
+  @Test
+  @Order(2)
+  void whenTheBadCommitIsReverted_thenThePolicyReturnsToIdleOnTheStableVersion() {
+    String revert = shop.repo().revert(badCommit);
+    shop.awaitApplied(revert, Duration.ofSeconds(30));
+    shop.awaitRelease("the policy idle again", Duration.ofSeconds(30),
+        status -> status.getPhase() == ReleasePhase.Idle);
+    shop.await("the canary Deployment gone or scaled to zero", Duration.ofSeconds(30), () -> {
+      var canary = shop.sandbox.client().apps().deployments().inNamespace("shop").withName("cart-canary").get();
+      return canary == null || Integer.valueOf(0).equals(canary.getSpec().getReplicas()) ? Boolean.TRUE : null;
+    });
+    assertThat(shop.canaryWeight()).isZero();
+    assertThat(shop.productionErrorRate(50)).isZero();
+  }
+}

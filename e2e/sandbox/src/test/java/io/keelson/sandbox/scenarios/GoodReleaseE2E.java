@@ -1,0 +1,60 @@
+package io.keelson.sandbox.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.ReleasePolicyStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GoodReleaseE2E {
+
+  @TempDir static Path dir;
+  static ShopSandbox shop;
+
+  @BeforeAll
+  static void givenTheShopRunningItsStableCart() {
+    shop = ShopSandbox.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (shop != null) {
+      shop.close();
+    }
+  }
+
+  @Test
+  void whenAHealthyVersionIsCommitted_thenItPassesTheTestRouteEveryStepAndIsPromoted() {
+    String stableImage = shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
+    shop.awaitApplied(commit, Duration.ofSeconds(30));
+
+    // Production keeps the released template while the candidate runs beside it.
+    shop.awaitRelease("the candidate under test", Duration.ofSeconds(60),
+        status -> status.getPhase() == ReleasePhase.Testing);
+    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(stableImage);
+    assertThat(shop.canaryWeight()).isZero();
+
+    shop.awaitRelease("the first weight step (30%)", Duration.ofSeconds(60),
+        status -> status.getPhase() == ReleasePhase.Progressing && Integer.valueOf(30).equals(status.getCanaryWeight()));
+    shop.awaitRelease("the second weight step (60%)", Duration.ofSeconds(60),
+        status -> Integer.valueOf(60).equals(status.getCanaryWeight()) || status.getPhase() == ReleasePhase.Promoting);
+    ReleasePolicyStatus done = shop.awaitRelease("the release promoted", Duration.ofSeconds(90),
+        status -> status.getPhase() == ReleasePhase.Succeeded);
+
+    assertThat(done.getCanaryWeight()).isZero();
+    assertThat(shop.maxCanaryWeight()).isEqualTo(60);
+    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example.com/shop/cart:1.5.0");
+    shop.awaitStableAvailable(Duration.ofSeconds(60));
+    assertThat(shop.canaryWeight()).isZero();
+    assertThat(shop.productionErrorRate(50)).isZero();
+    assertThat(shop.releaseView().path("phase").asText()).isEqualTo("Succeeded");
+  }
+}
