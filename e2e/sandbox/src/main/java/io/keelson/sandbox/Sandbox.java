@@ -50,6 +50,7 @@ public final class Sandbox implements AutoCloseable {
   private MeshSimulator mesh;
   private AgentFiles agentFiles;
   private AgentProcess agent;
+  private Path kubeconfig;
   private int agentPort;
   private int adminPort;
 
@@ -74,6 +75,13 @@ public final class Sandbox implements AutoCloseable {
 
     cluster = track(Cluster.start(options.nodes()));
     KubernetesClient client = cluster.client();
+    kubeconfig = options.directory().resolve("kubeconfig");
+    try {
+      // A stable path for kubectl across restarts (the control plane's own directory is temporary).
+      Files.writeString(kubeconfig, cluster.controlPlane().kubeconfig());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + kubeconfig, e);
+    }
     cluster.controlPlane().installCrds("crds/istio-networking.yaml");
     cluster.controlPlane().installCrds("crds/releasepolicies.keelson.io.yaml");
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENT_NAMESPACE).endMetadata()
@@ -142,6 +150,11 @@ public final class Sandbox implements AutoCloseable {
 
   public URI adminUrl(String path) {
     return URI.create("http://127.0.0.1:" + adminPort + path);
+  }
+
+  /** The admin kubeconfig, for kubectl. */
+  public Path kubeconfig() {
+    return kubeconfig;
   }
 
   public KubernetesClient client() {

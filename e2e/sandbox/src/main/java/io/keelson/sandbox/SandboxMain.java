@@ -20,18 +20,27 @@ public final class SandboxMain {
   public static void main(String[] args) throws InterruptedException {
     Path directory = args.length > 0 ? Path.of(args[0]) : defaultDirectory();
     long startedAt = System.nanoTime();
-    try (FileLock lock = lock(directory)) {
-      Sandbox sandbox = Sandbox.start(SandboxOptions.interactive(directory));
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        System.out.println("\nsandbox: stopping everything it started ...");
-        sandbox.close();
-        stopped.countDown();
-      }, "sandbox-shutdown"));
-      System.out.println(banner(sandbox, (System.nanoTime() - startedAt) / 1_000_000));
-      stopped.await();
+    // Held until Ctrl-C; the operating system releases it even after a SIGKILL.
+    FileLock lock = lock(directory);
+    Sandbox sandbox = Sandbox.start(SandboxOptions.interactive(directory));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nsandbox: stopping everything it started ...");
+      sandbox.close();
+      release(lock);
+      System.out.println("sandbox: stopped; the repository stays in " + sandbox.repo().dir());
+      stopped.countDown();
+    }, "sandbox-shutdown"));
+    System.out.println(banner(sandbox, (System.nanoTime() - startedAt) / 1_000_000));
+    stopped.await();
+  }
+
+  private static void release(FileLock lock) {
+    try {
+      lock.release();
+      lock.channel().close();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The JVM is exiting; the operating system releases the lock anyway.
     }
   }
 
@@ -43,7 +52,15 @@ public final class SandboxMain {
   }
 
   /** One sandbox per directory: a second start fails at once instead of fighting over the repository. */
-  private static FileLock lock(Path directory) throws IOException {
+  private static FileLock lock(Path directory) {
+    try {
+      return tryLock(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + directory, e);
+    }
+  }
+
+  private static FileLock tryLock(Path directory) throws IOException {
     Files.createDirectories(directory);
     FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
@@ -81,12 +98,13 @@ public final class SandboxMain {
                sed -i 's#simulator.keelson.io/error-rate: "0"#simulator.keelson.io/error-rate: "0.3"#' manifests/shop/cart/deployment.yaml
                git commit -am "cart with errors"
           3. Break a manifest (e.g. a bad indentation) and commit: the status shows file and line, the shop keeps running.
-          4. kubectl --kubeconfig %s -n shop get deploy,svc,virtualservice,releasepolicy
+          4. Look at the cluster:
+               %s --kubeconfig %s -n shop get deploy,pods,virtualservices,releasepolicies
 
         Ctrl-C stops everything; the repository stays for the next start.
         """.formatted(startMillis / 1000.0, sandbox.url("/"), sandbox.url("/api/v1/status"),
         sandbox.adminUrl("/metrics"), sandbox.prometheus().url(), sandbox.mesh().ingressUrl(),
-        sandbox.mesh().ingressUrl(), repo, sandbox.agent().logFile(), sandbox.cluster().controlPlane().kubeconfigFile(),
-        repo, sandbox.cluster().controlPlane().kubeconfigFile());
+        sandbox.mesh().ingressUrl(), repo, sandbox.agent().logFile(), sandbox.kubeconfig(),
+        repo, sandbox.cluster().controlPlane().binaries().kubectl(), sandbox.kubeconfig());
   }
 }
