@@ -19,9 +19,9 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -187,7 +186,7 @@ class ChartIT {
 
   @Test
   void aSourceWithoutUrlIsRefusedByTheValuesSchema() {
-    Helm.Result result = helm.template(RELEASE_NAMESPACE, values("source-without-url-values.yaml"));
+    Command result = helm.template(RELEASE_NAMESPACE, values("source-without-url-values.yaml"));
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.stderr()).contains("/sources/0").contains("missing property 'url'");
   }
@@ -195,7 +194,7 @@ class ChartIT {
   @Test
   void namespacedRbacWithoutNamespacesIsRefused() throws IOException {
     Path values = Files.writeString(work.resolve("namespaced-without-namespaces.yaml"), "rbac:\n  namespaced: true\n");
-    Helm.Result result = helm.template(RELEASE_NAMESPACE, values);
+    Command result = helm.template(RELEASE_NAMESPACE, values);
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.stderr()).contains("rbac.namespaced needs rbac.watchNamespaces");
   }
@@ -213,17 +212,16 @@ class ChartIT {
 
   /** The alert rules are valid Prometheus rules, and every metric they name is one the agent exports. */
   @Test
-  void alertsArePromQlOverMetricsTheAgentExports() throws IOException, InterruptedException {
+  void alertsArePromQlOverMetricsTheAgentExports() throws IOException {
     Map<String, Object> rule = render(values("production-values.yaml")).one("PrometheusRule");
     Path rules = work.resolve("rules.yaml");
     new ObjectMapper(new YAMLFactory()).writeValue(rules.toFile(), map(rule, "spec"));
     Path promtool = Path.of(ProjectTools.run("prometheus")).resolveSibling("promtool");
     assertThat(promtool).as("promtool beside prometheus").isExecutable();
-    Process check = new ProcessBuilder(promtool.toString(), "check", "rules", rules.toString())
-        .redirectErrorStream(true).start();
-    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(check.exitValue()).as(output).isZero();
+    Command check = Command.run(List.of(promtool.toString(), "check", "rules", rules.toString()), Map.of(), work,
+        Duration.ofMinutes(1));
+    String output = check.output();
+    assertThat(check.exitCode()).as(output).isZero();
     assertThat(output).contains("SUCCESS: 2 rules found");
 
     Set<String> exported = exportedMetricNames();
@@ -239,23 +237,22 @@ class ChartIT {
   /** Both value sets, after the chart's CRDs, against the real API server: every object passes admission. */
   @Test
   void bothValueSetsApplyToTheRealApiServerAsAServerSideDryRun(ControlPlane controlPlane, TestNamespace namespace)
-      throws IOException, InterruptedException {
+      throws IOException {
     for (String name : List.of("team-a", "team-b")) {
       controlPlane.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
           .endMetadata().build()).serverSideApply();
     }
     for (Optional<Path> values : List.of(Optional.<Path>empty(), Optional.of(values("production-values.yaml")))) {
-      Helm.Result result = values.map(v -> helm.template(namespace.name(), v))
+      Command result = values.map(v -> helm.template(namespace.name(), v))
           .orElseGet(() -> helm.template(namespace.name()));
       Rendered rendered = Rendered.parse(result.stdoutIfSucceeded());
       Path manifest = Files.writeString(work.resolve("rendered-" + values.isPresent() + ".yaml"), rendered.yaml());
-      Process apply = new ProcessBuilder(controlPlane.binaries().kubectl().toString(),
+      Command apply = Command.run(List.of(controlPlane.binaries().kubectl().toString(),
           "--kubeconfig", controlPlane.kubeconfigFile().toString(),
-          "apply", "--server-side", "--dry-run=server", "--field-manager=helm", "-f", manifest.toString())
-          .redirectErrorStream(true).start();
-      String output = new String(apply.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(apply.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      assertThat(apply.exitValue()).as("kubectl apply of the chart rendered with %s:%n%s", values, output).isZero();
+          "apply", "--server-side", "--dry-run=server", "--field-manager=helm", "-f", manifest.toString()),
+          Map.of(), work, Duration.ofMinutes(2));
+      String output = apply.output();
+      assertThat(apply.exitCode()).as("kubectl apply of the chart rendered with %s:%n%s", values, output).isZero();
       assertThat(output.lines().filter(line -> line.endsWith("serverside-applied (server dry run)")))
           .as(output).hasSize(rendered.objects().size());
     }
@@ -265,7 +262,7 @@ class ChartIT {
     return Rendered.parse(helm.template(RELEASE_NAMESPACE, values).stdoutIfSucceeded());
   }
 
-  private static void assertLintPasses(Helm.Result result) {
+  private static void assertLintPasses(Command result) {
     assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
     assertThat(result.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
   }

@@ -1,18 +1,16 @@
 package io.keelson.chart;
 
 import io.keelson.testkit.ProjectTools;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /** The pinned Helm binary (built by {@code e2e/bin/helm}), run on the project's chart. */
 final class Helm {
 
-  private static final long TIMEOUT_SECONDS = 120;
+  private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
   private final Path binary;
   private final Path chart;
@@ -33,14 +31,14 @@ final class Helm {
     return chart;
   }
 
-  Result lint(String... flags) {
+  Command lint(String... flags) {
     List<String> args = new ArrayList<>(List.of("lint", chart.toString()));
     args.addAll(List.of(flags));
     return run(args);
   }
 
   /** {@code helm template} of the chart as release {@code keelson} in a namespace, with optional values files. */
-  Result template(String namespace, Path... valuesFiles) {
+  Command template(String namespace, Path... valuesFiles) {
     List<String> args = new ArrayList<>(List.of("template", "keelson", chart.toString(), "--namespace", namespace));
     for (Path values : valuesFiles) {
       args.add("--values");
@@ -49,38 +47,11 @@ final class Helm {
     return run(args);
   }
 
-  private Result run(List<String> args) {
+  private Command run(List<String> args) {
     List<String> command = new ArrayList<>(List.of(binary.toString()));
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-    builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-    builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-    try {
-      Path stderr = Files.createTempFile(home, "helm", ".err");
-      Process process = builder.redirectError(stderr.toFile()).start();
-      String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("helm " + args + " did not finish within " + TIMEOUT_SECONDS + "s");
-      }
-      return new Result(process.exitValue(), stdout, Files.readString(stderr));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running helm", e);
-    }
-  }
-
-  record Result(int exitCode, String stdout, String stderr) {
-
-    /** The output, or an assertion-friendly failure naming what Helm said. */
-    String stdoutIfSucceeded() {
-      if (exitCode != 0) {
-        throw new AssertionError("helm exited with " + exitCode + ":\n" + stderr + stdout);
-      }
-      return stdout;
-    }
+    return Command.run(command, Map.of("HELM_CONFIG_HOME", home.resolve("config").toString(),
+        "HELM_CACHE_HOME", home.resolve("cache").toString(), "HELM_DATA_HOME", home.resolve("data").toString()),
+        home, TIMEOUT);
   }
 }
