@@ -1,0 +1,329 @@
+package io.keelson.chart;
+
+import static io.keelson.chart.Rendered.at;
+import static io.keelson.chart.Rendered.list;
+import static io.keelson.chart.Rendered.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.testkit.ControlPlane;
+import io.keelson.testkit.ControlPlaneTest;
+import io.keelson.testkit.ProjectTools;
+import io.keelson.testkit.TestNamespace;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * charts/keelson, linted and rendered by the pinned Helm: what it renders (security, probes, RBAC per mode,
+ * secrets by reference only), whether the agent accepts the configuration it renders, and whether the real
+ * API server accepts its objects.
+ */
+@ControlPlaneTest(crds = {"chart-crds/releasepolicies.keelson.io.yaml", "crds/monitoring-coreos.yaml"})
+class ChartIT {
+
+  private static final String RELEASE_NAMESPACE = "keelson-system";
+  private static final String ADMIN_PORT = "admin";
+  private static final Set<String> FILE_REFERENCE_KEYS =
+      Set.of("file", "sshKeyFile", "knownHostsFile", "gpgKeyring", "sshAllowedSigners");
+
+  @TempDir
+  static Path work;
+
+  private static Helm helm;
+
+  @BeforeAll
+  static void buildHelm() {
+    helm = Helm.locate(work);
+  }
+
+  @Test
+  void lintPassesPlainAndStrictWithBothValueSets() {
+    for (String flags : List.of("", "--strict")) {
+      assertLintPasses(flags.isEmpty() ? helm.lint() : helm.lint(flags));
+      assertLintPasses(flags.isEmpty() ? helm.lint("--values", values("production-values.yaml").toString())
+          : helm.lint(flags, "--values", values("production-values.yaml").toString()));
+    }
+  }
+
+  @Test
+  void defaultValuesRenderALockedDownSingleAgentWithClusterWideRbac() {
+    Rendered rendered = render();
+
+    Map<String, Object> deployment = rendered.one("Deployment");
+    assertThat(at(deployment, "spec.replicas")).isEqualTo(1);
+    Map<String, Object> pod = map(deployment, "spec.template.spec");
+    assertThat(map(pod, "securityContext")).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 65532)
+        .containsEntry("runAsGroup", 65532).containsEntry("fsGroup", 65532);
+    assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
+    assertThat(at(pod, "automountServiceAccountToken")).isEqualTo(true);
+    Map<String, Object> agent = map(pod, "containers.0");
+    assertThat(at(agent, "command")).isEqualTo(
+        List.of("java", "-jar", "/app/keelson-agent.jar", "server", "/etc/keelson/keelson.yml"));
+    assertThat(at(agent, "image")).isEqualTo("ghcr.io/keelson/agent:0.1.0");
+    assertThat(map(agent, "securityContext")).containsEntry("readOnlyRootFilesystem", true)
+        .containsEntry("allowPrivilegeEscalation", false);
+    assertThat(at(agent, "securityContext.capabilities.drop")).isEqualTo(List.of("ALL"));
+    assertThat(at(agent, "resources.limits.memory")).isEqualTo("512Mi");
+    assertThat(at(agent, "resources.requests.memory")).isEqualTo("512Mi");
+    assertThat(String.valueOf(env(agent, "JAVA_TOOL_OPTIONS").get("value"))).contains("-XX:MaxRAMPercentage=");
+    assertThat(at(env(agent, "POD_NAME"), "valueFrom.fieldRef.fieldPath")).isEqualTo("metadata.name");
+    assertThat(at(env(agent, "POD_NAMESPACE"), "valueFrom.fieldRef.fieldPath")).isEqualTo("metadata.namespace");
+
+    // Liveness must not restart the agent for a stale Git server: /ping, not /healthcheck.
+    assertThat(at(agent, "livenessProbe.httpGet")).isEqualTo(Map.of("path", "/ping", "port", ADMIN_PORT));
+    assertThat(at(agent, "startupProbe.httpGet")).isEqualTo(Map.of("path", "/ping", "port", ADMIN_PORT));
+    assertThat(at(agent, "readinessProbe.httpGet")).isEqualTo(Map.of("path", "/healthcheck", "port", ADMIN_PORT));
+    assertThat(list(agent, "ports")).contains(Map.of("name", ADMIN_PORT, "containerPort", 8081, "protocol", "TCP"));
+    assertThat(list(agent, "volumeMounts")).extracting(m -> m.get("mountPath"))
+        .contains("/tmp", "/var/cache/keelson");
+    assertThat(list(pod, "volumes")).filteredOn(v -> v.containsKey("emptyDir")).extracting(v -> v.get("name"))
+        .containsExactlyInAnyOrder("cache", "tmp");
+
+    assertThat(rendered.kinds()).doesNotContain("PodDisruptionBudget", "ServiceMonitor", "PrometheusRule", "Secret");
+    assertThat(rendered.ofKind("ClusterRole")).hasSize(1);
+    assertThat(rendered.ofKind("ClusterRoleBinding")).extracting(b -> at(b, "roleRef.name")).containsExactly("keelson");
+    assertThat(rendered.ofKind("Role")).extracting(r -> at(r, "metadata.namespace")).containsExactly(RELEASE_NAMESPACE);
+    // Prune needs delete; server-side apply needs create and patch; drift needs list and watch.
+    assertThat(rules(rendered.one("ClusterRole"))).anySatisfy(rule -> {
+      assertThat(rule.get("resources")).isEqualTo(List.of("deployments", "statefulsets", "daemonsets"));
+      assertThat(rule.get("verbs")).isEqualTo(List.of("get", "list", "watch", "create", "patch", "delete"));
+    });
+    assertThat(rules(rendered.one("ClusterRole"))).flatExtracting(rule -> strings(rule, "resources"))
+        .doesNotContain("secrets", "*");
+    assertThat(at(rendered.one("Service"), "metadata.annotations")).isNull();
+  }
+
+  @Test
+  void productionValuesRenderNamespacedRbacMonitoringAndAPodDisruptionBudget() {
+    Rendered rendered = render(values("production-values.yaml"));
+
+    assertThat(at(rendered.one("Deployment"), "spec.replicas")).isEqualTo(2);
+    assertThat(at(rendered.one("PodDisruptionBudget"), "spec.maxUnavailable")).isEqualTo(1);
+    assertThat(rendered.kinds()).doesNotContain("ClusterRole", "ClusterRoleBinding", "Secret");
+    assertThat(rendered.ofKind("Role")).extracting(r -> at(r, "metadata.namespace"))
+        .containsExactlyInAnyOrder(RELEASE_NAMESPACE, "team-a", "team-b");
+    assertThat(rendered.ofKind("RoleBinding")).extracting(r -> at(r, "metadata.namespace"))
+        .containsExactlyInAnyOrder(RELEASE_NAMESPACE, "team-a", "team-b");
+    assertThat(at(configuration(rendered), "allowedNamespaces")).isEqualTo(List.of("team-a", "team-b"));
+
+    Map<String, Object> monitor = rendered.one("ServiceMonitor");
+    assertThat(at(monitor, "spec.endpoints.0")).isEqualTo(Map.of("port", ADMIN_PORT, "path", "/metrics", "interval", "30s"));
+    assertThat(at(monitor, "metadata.labels.release")).isEqualTo("prometheus");
+    assertThat(list(rendered.one("PrometheusRule"), "spec.groups.0.rules")).extracting(r -> r.get("alert"))
+        .containsExactly("KeelsonSyncFailing", "KeelsonSourceStale");
+    assertThat(map(rendered.one("Service"), "metadata.annotations"))
+        .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8081");
+    Map<String, Object> pod = map(rendered.one("Deployment"), "spec.template.spec");
+    assertThat(at(pod, "imagePullSecrets")).isEqualTo(List.of(Map.of("name", "registry-credentials")));
+  }
+
+  /** Every secret the configuration names is a file mounted from the Secret (or ConfigMap) the values name. */
+  @Test
+  void secretsAreOnlyReferencedAndEachReferenceIsAMountedFile() {
+    Rendered rendered = render(values("production-values.yaml"));
+    assertThat(rendered.kinds()).doesNotContain("Secret");
+    assertThat(rendered.objects()).allSatisfy(object -> assertThat(object).doesNotContainKey("stringData"));
+    Map<String, Object> config = configuration(rendered);
+    assertThat(rendered.one("ConfigMap").toString()).doesNotContain("env:");
+
+    Map<String, Object> pod = map(rendered.one("Deployment"), "spec.template.spec");
+    List<String> sources = new ArrayList<>();
+    for (String file : fileReferences(config)) {
+      Path path = Path.of(file);
+      Map<String, Object> mount = list(pod, "containers.0.volumeMounts").stream()
+          .filter(m -> path.getParent().toString().equals(m.get("mountPath"))).findFirst()
+          .orElseThrow(() -> new AssertionError("no volume mounted at " + path.getParent() + " for " + file));
+      assertThat(mount).containsEntry("readOnly", true);
+      Map<String, Object> volume = list(pod, "volumes").stream().filter(v -> mount.get("name").equals(v.get("name")))
+          .findFirst().orElseThrow();
+      Map<String, Object> from = volume.containsKey("secret") ? map(volume, "secret") : map(volume, "configMap");
+      Map<String, Object> item = map(from, "items.0");
+      assertThat(item.get("path")).isEqualTo(path.getFileName().toString());
+      sources.add(from.getOrDefault("secretName", "configMap " + from.get("name")) + "/" + item.get("key"));
+    }
+    assertThat(sources).containsExactlyInAnyOrder("keelson-api/api-token", "keelson-prometheus/token",
+        "keelson-git-ssh/id_ed25519", "keelson-git-ssh/known_hosts", "configMap keelson-signers/allowed_signers",
+        "keelson-git-token/token", "keelson-git-token/webhook", "keelson-gpg/keyring.asc");
+  }
+
+  @Test
+  void theRenderedConfigurationPassesTheAgentsOwnCheck() throws IOException {
+    for (Optional<Path> values : List.of(Optional.<Path>empty(), Optional.of(values("production-values.yaml")))) {
+      Path config = writeConfiguration(values.map(this::render).orElseGet(this::render));
+      assertThat(AgentConfigCheck.problems(config)).as("check of the configuration rendered with %s", values).isEmpty();
+    }
+  }
+
+  @Test
+  void theAgentsCheckRefusesWhatTheSchemaCannotSee() throws IOException {
+    Path config = writeConfiguration(render(values("incoherent-lease-values.yaml")));
+    assertThat(AgentConfigCheck.problems(config)).hasValueSatisfying(problems ->
+        assertThat(problems).contains("leaderElection: need retryPeriod < renewDeadline < leaseDuration"));
+  }
+
+  @Test
+  void aSourceWithoutUrlIsRefusedByTheValuesSchema() {
+    Command result = helm.template(RELEASE_NAMESPACE, values("source-without-url-values.yaml"));
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("/sources/0").contains("missing property 'url'");
+  }
+
+  @Test
+  void namespacedRbacWithoutNamespacesIsRefused() throws IOException {
+    Path values = Files.writeString(work.resolve("namespaced-without-namespaces.yaml"), "rbac:\n  namespaced: true\n");
+    Command result = helm.template(RELEASE_NAMESPACE, values);
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stderr()).contains("rbac.namespaced needs rbac.watchNamespaces");
+  }
+
+  /** The chart ships its own copy (a chart must be self-contained); it may not drift from the source. */
+  @Test
+  void theChartsCrdIsTheReleaseControllersCrd() throws IOException {
+    Path root = ProjectTools.projectRoot();
+    assertThat(Files.readAllBytes(helm.chart().resolve("crds/releasepolicies.keelson.io.yaml")))
+        .as("charts/keelson/crds/releasepolicies.keelson.io.yaml must equal the release controller's CRD;"
+            + " copy it again after changing the CRD")
+        .isEqualTo(Files.readAllBytes(
+            root.resolve("release-controller/src/main/resources/crds/releasepolicies.keelson.io.yaml")));
+  }
+
+  /** The alert rules are valid Prometheus rules, and every metric they name is one the agent exports. */
+  @Test
+  void alertsArePromQlOverMetricsTheAgentExports() throws IOException {
+    Map<String, Object> rule = render(values("production-values.yaml")).one("PrometheusRule");
+    Path rules = work.resolve("rules.yaml");
+    new ObjectMapper(new YAMLFactory()).writeValue(rules.toFile(), map(rule, "spec"));
+    Path promtool = Path.of(ProjectTools.run("prometheus")).resolveSibling("promtool");
+    assertThat(promtool).as("promtool beside prometheus").isExecutable();
+    Command check = Command.run(List.of(promtool.toString(), "check", "rules", rules.toString()), Map.of(), work,
+        Duration.ofMinutes(1));
+    String output = check.output();
+    assertThat(check.exitCode()).as(output).isZero();
+    assertThat(output).contains("SUCCESS: 2 rules found");
+
+    Set<String> exported = exportedMetricNames();
+    Set<String> used = new HashSet<>();
+    Matcher names = Pattern.compile("\\bkeelson_[a-z_]+").matcher(String.valueOf(at(rule, "spec")));
+    while (names.find()) {
+      used.add(names.group());
+    }
+    assertThat(used).isNotEmpty();
+    assertThat(exported).containsAll(used);
+  }
+
+  /** Both value sets, after the chart's CRDs, against the real API server: every object passes admission. */
+  @Test
+  void bothValueSetsApplyToTheRealApiServerAsAServerSideDryRun(ControlPlane controlPlane, TestNamespace namespace)
+      throws IOException {
+    for (String name : List.of("team-a", "team-b")) {
+      controlPlane.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+          .endMetadata().build()).serverSideApply();
+    }
+    for (Optional<Path> values : List.of(Optional.<Path>empty(), Optional.of(values("production-values.yaml")))) {
+      Command result = values.map(v -> helm.template(namespace.name(), v))
+          .orElseGet(() -> helm.template(namespace.name()));
+      Rendered rendered = Rendered.parse(result.stdoutIfSucceeded());
+      Path manifest = Files.writeString(work.resolve("rendered-" + values.isPresent() + ".yaml"), rendered.yaml());
+      Command apply = Command.run(List.of(controlPlane.binaries().kubectl().toString(),
+          "--kubeconfig", controlPlane.kubeconfigFile().toString(),
+          "apply", "--server-side", "--dry-run=server", "--field-manager=helm", "-f", manifest.toString()),
+          Map.of(), work, Duration.ofMinutes(2));
+      String output = apply.output();
+      assertThat(apply.exitCode()).as("kubectl apply of the chart rendered with %s:%n%s", values, output).isZero();
+      assertThat(output.lines().filter(line -> line.endsWith("serverside-applied (server dry run)")))
+          .as(output).hasSize(rendered.objects().size());
+    }
+  }
+
+  private Rendered render(Path... values) {
+    return Rendered.parse(helm.template(RELEASE_NAMESPACE, values).stdoutIfSucceeded());
+  }
+
+  private static void assertLintPasses(Command result) {
+    assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+    assertThat(result.stdout()).contains("1 chart(s) linted, 0 chart(s) failed");
+  }
+
+  private static Path values(String resource) {
+    try {
+      return Path.of(Objects.requireNonNull(ChartIT.class.getResource("/" + resource), resource).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(resource, e);
+    }
+  }
+
+  private static Map<String, Object> configuration(Rendered rendered) {
+    return Rendered.parseYaml(String.valueOf(map(rendered.one("ConfigMap"), "data").get("keelson.yml")));
+  }
+
+  private static Path writeConfiguration(Rendered rendered) throws IOException {
+    return Files.writeString(Files.createTempFile(work, "keelson", ".yml"),
+        String.valueOf(map(rendered.one("ConfigMap"), "data").get("keelson.yml")));
+  }
+
+  private static Map<String, Object> env(Map<String, Object> container, String name) {
+    return list(container, "env").stream().filter(e -> name.equals(e.get("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no env " + name));
+  }
+
+  private static List<String> strings(Object node, String path) {
+    return ((List<?>) at(node, path)).stream().map(String::valueOf).toList();
+  }
+
+  private static List<Map<String, Object>> rules(Map<String, Object> role) {
+    return list(role, "rules");
+  }
+
+  /** The values of every key that names a file, anywhere in the configuration. */
+  private static List<String> fileReferences(Object node) {
+    if (node instanceof Map<?, ?> map) {
+      return map.entrySet().stream().flatMap(e -> FILE_REFERENCE_KEYS.contains(String.valueOf(e.getKey()))
+          && e.getValue() instanceof String file ? Stream.of(file) : fileReferences(e.getValue()).stream()).toList();
+    }
+    if (node instanceof List<?> list) {
+      return list.stream().flatMap(item -> fileReferences(item).stream()).toList();
+    }
+    return List.of();
+  }
+
+  /** The names of the series the agent's metrics produce, as PromQL sees them. */
+  private static Set<String> exportedMetricNames() {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    new AgentMetrics(registry);
+    Set<String> names = new HashSet<>();
+    for (MetricSnapshot snapshot : registry.scrape()) {
+      String name = snapshot.getMetadata().getPrometheusName();
+      if (snapshot instanceof CounterSnapshot) {
+        names.add(name + "_total");
+      } else if (snapshot instanceof HistogramSnapshot) {
+        names.addAll(List.of(name + "_bucket", name + "_sum", name + "_count"));
+      } else {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+}
