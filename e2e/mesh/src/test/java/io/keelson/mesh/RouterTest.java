@@ -30,6 +30,18 @@ class RouterTest {
         .pod("shop", "cart-v3-a", Map.of("app", "cart", "version", "v3"));
   }
 
+  /** The VirtualService {@code cart} of namespace shop, for host {@code cart}, with these HTTP routes. */
+  private static String cartRoutes(String http) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: cart, namespace: shop}
+        spec:
+          hosts: [cart]
+          http:
+        """ + http;
+  }
+
   private RouteDecision route(MeshState state, String host, Map<String, String> headers) {
     return Router.route(state, new MeshRequest(host, "/", headers, null), random);
   }
@@ -40,13 +52,7 @@ class RouterTest {
 
   @Test
   void theFirstMatchingRouteWinsAndALaterBroaderRouteDoesNotSteal() {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http:
+    MeshState state = shop().virtualService(cartRoutes("""
             - name: alice
               match: [{headers: {x-user: {exact: alice}}}]
               route: [{destination: {host: cart-v2}}]
@@ -55,7 +61,7 @@ class RouterTest {
               route: [{destination: {host: cart-v3}}]
             - name: rest
               route: [{destination: {host: cart-v1}}]
-        """).state();
+        """)).state();
 
     RouteDecision alice = route(state, CART, Map.of("x-user", "alice"));
     assertThat(alice.virtualService()).isEqualTo("shop/cart");
@@ -86,17 +92,11 @@ class RouterTest {
       "regex,  'v[0-9]+', xv12, false",
   })
   void headerConditionsMatchExactlyByPrefixOrByWholeRegex(String type, String value, String sent, boolean hit) {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http:
+    MeshState state = shop().virtualService(cartRoutes("""
             - match: [{headers: {x-user: {%s: "%s"}}}]
               route: [{destination: {host: cart-v2}}]
             - route: [{destination: {host: cart-v1}}]
-        """.formatted(type, value)).state();
+        """.formatted(type, value))).state();
 
     RouteDecision decision = route(state, CART, Map.of("x-user", sent));
 
@@ -105,17 +105,11 @@ class RouterTest {
 
   @Test
   void headerNamesAreCaseInsensitiveAndWithoutHeadersExcludes() {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http:
+    MeshState state = shop().virtualService(cartRoutes("""
             - match: [{headers: {x-canary: {exact: "yes"}}, withoutHeaders: {x-opt-out: {}}}]
               route: [{destination: {host: cart-v2}}]
             - route: [{destination: {host: cart-v1}}]
-        """).state();
+        """)).state();
 
     assertThat(route(state, CART, Map.of("X-Canary", "yes")).routeIndex()).isZero();
     assertThat(route(state, CART, Map.of("X-CANARY", "yes", "X-Opt-Out", "1")).routeIndex()).isEqualTo(1);
@@ -124,19 +118,13 @@ class RouterTest {
 
   @Test
   void uriMatchesByPrefixExactlyOrIgnoringCaseAndMatchesAreOred() {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http:
+    MeshState state = shop().virtualService(cartRoutes("""
             - match: [{uri: {exact: /health}}, {uri: {prefix: /Admin}, ignoreUriCase: true}]
               route: [{destination: {host: cart-v3}}]
             - match: [{uri: {prefix: /api/}, headers: {x-user: {exact: alice}}}]
               route: [{destination: {host: cart-v2}}]
             - route: [{destination: {host: cart-v1}}]
-        """).state();
+        """)).state();
 
     assertThat(route(state, CART, "/health").routeIndex()).isZero();
     assertThat(route(state, CART, "/health/deep").routeIndex()).isEqualTo(2);
@@ -149,18 +137,12 @@ class RouterTest {
 
   @Test
   void weightsSplitTrafficAndAZeroWeightIsNeverChosen() {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http:
+    MeshState state = shop().virtualService(cartRoutes("""
             - route:
                 - {destination: {host: cart-v1}, weight: 80}
                 - {destination: {host: cart-v2}, weight: 20}
                 - {destination: {host: cart-v3}, weight: 0}
-        """).state();
+        """)).state();
 
     Map<String, Integer> counts = new HashMap<>();
     int picks = 20_000;
@@ -175,19 +157,13 @@ class RouterTest {
 
   @Test
   void aSubsetFiltersTheServicesPodsByTheDestinationRulesLabels() {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http:
+    MeshState state = shop().virtualService(cartRoutes("""
             - match: [{headers: {x-user: {exact: alice}}}]
               route: [{destination: {host: cart, subset: v2}}]
             - match: [{headers: {x-user: {exact: bob}}}]
               route: [{destination: {host: cart, subset: v9}}]
             - route: [{destination: {host: cart, subset: v1}}]
-        """).destinationRule("""
+        """)).destinationRule("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
         metadata: {name: cart, namespace: shop}
@@ -295,14 +271,9 @@ class RouterTest {
 
   @Test
   void aDestinationWithoutServiceHasNoHealthyUpstream() {
-    MeshState state = shop().virtualService("""
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: cart, namespace: shop}
-        spec:
-          hosts: [cart]
-          http: [{route: [{destination: {host: cart-v9}}]}]
-        """).state();
+    MeshState state = shop().virtualService(cartRoutes("""
+            - route: [{destination: {host: cart-v9}}]
+        """)).state();
 
     assertThat(route(state, CART, Map.of()).responseFlags()).isEqualTo("UH");
   }
