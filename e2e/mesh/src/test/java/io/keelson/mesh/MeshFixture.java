@@ -1,0 +1,69 @@
+package io.keelson.mesh;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-written cluster content for the pure router: YAML routing objects, plain Services and Pods. */
+final class MeshFixture {
+
+  private final List<VirtualService> virtualServices = new ArrayList<>();
+  private final List<DestinationRule> destinationRules = new ArrayList<>();
+  private final List<Service> services = new ArrayList<>();
+  private final List<Pod> pods = new ArrayList<>();
+
+  MeshFixture virtualService(String yaml) {
+    virtualServices.add(Serialization.unmarshal(yaml, VirtualService.class));
+    return this;
+  }
+
+  MeshFixture virtualService(VirtualService virtualService) {
+    virtualServices.add(virtualService);
+    return this;
+  }
+
+  MeshFixture destinationRule(String yaml) {
+    destinationRules.add(Serialization.unmarshal(yaml, DestinationRule.class));
+    return this;
+  }
+
+  MeshFixture service(String namespace, String name, Map<String, String> selector) {
+    services.add(new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withNewSpec().withSelector(selector).endSpec().build());
+    return this;
+  }
+
+  /** A Running, Ready pod. */
+  MeshFixture pod(String namespace, String name, Map<String, String> labels) {
+    return pod(namespace, name, labels, Map.of());
+  }
+
+  MeshFixture pod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations) {
+    pods.add(pod(namespace, name, labels, annotations, "Running", "True"));
+    return this;
+  }
+
+  MeshFixture pod(Pod pod) {
+    pods.add(pod);
+    return this;
+  }
+
+  static Pod pod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations,
+      String phase, String ready) {
+    return new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels)
+        .withAnnotations(annotations).endMetadata()
+        .withNewStatus().withPhase(phase).addNewCondition().withType("Ready").withStatus(ready).endCondition()
+        .endStatus().build();
+  }
+
+  MeshState state() {
+    return MeshState.of(virtualServices, destinationRules, services, pods);
+  }
+}
