@@ -2,9 +2,11 @@ package io.keelson.sandbox.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.release.api.Evidence;
 import io.keelson.release.api.HistoryEntry;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.Verdict;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +53,13 @@ class TestRouteFailureE2E {
     assertThat(failed.getHistory()).isNotEmpty();
     HistoryEntry last = failed.getHistory().get(failed.getHistory().size() - 1);
     assertThat(last.phase()).isEqualTo(ReleasePhase.Failed);
-    assertThat(failed.getReason()).containsIgnoringCase("test");
+    assertThat(failed.getReason()).contains("errors");
+    // Every verdict was taken on the test route (step 0), and the failing one is the error check.
+    assertThat(failed.getEvidence()).extracting(Evidence::step).containsOnly(0);
+    assertThat(failed.getEvidence()).anySatisfy(evidence -> {
+      assertThat(evidence.check()).isEqualTo("errors");
+      assertThat(evidence.verdict()).isEqualTo(Verdict.FAIL);
+    });
     // The test route is gone: the tester's request now reaches stable.
     shop.await("the test route removed", Duration.ofSeconds(10),
         () -> shop.send(tester).statusCode() == 200 ? Boolean.TRUE : null);
