@@ -106,7 +106,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, SourceView> persisted = store.read().stream()
         .collect(Collectors.toMap(SourceView::name, Function.identity(), (a, b) -> a));
 
-    ReleaseController releases = releaseController(config, client, events, clock, env);
+    ReleaseController releases = releaseController(config, client, events, metrics, clock, env);
     AtomicReference<StatusService> status = new AtomicReference<>();
     Map<String, SourceController> controllers = new LinkedHashMap<>();
     Map<String, Duration> intervals = new LinkedHashMap<>();
@@ -183,7 +183,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
 
   /** Analysis through Prometheus' HTTP API, routing through Istio, Events and webhooks on every change. */
   private static ReleaseController releaseController(KeelsonConfiguration config, KubernetesClient client,
-      EventRecorder events, Clock clock, Map<String, String> env) {
+      EventRecorder events, AgentMetrics metrics, Clock clock, Map<String, String> env) {
     ReleaseControllerSettings settings = config.getReleaseController();
     PrometheusProvider.Options options = PrometheusProvider.Options.defaults()
         .withRequestTimeout(duration(settings.getQueryTimeout()));
@@ -195,6 +195,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options)),
         (policy, event) -> {
           events.releaseChanged(policy, event);
+          if (event.to() != null && event.to() != event.from()) {
+            metrics.releasePhase(policy.getMetadata().getNamespace(), policy.getMetadata().getName(),
+                event.to().name());
+          }
           webhooks.changed(policy, event);
         }, clock);
     return new ReleaseController(client, reconciler, clock);

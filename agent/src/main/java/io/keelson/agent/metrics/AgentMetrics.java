@@ -21,6 +21,7 @@ public final class AgentMetrics {
   private final Counter driftCorrections;
   private final Counter prunes;
   private final Counter webhooks;
+  private final Counter releasePhases;
   private final Map<String, String> currentRevision = new ConcurrentHashMap<>();
 
   public AgentMetrics(PrometheusRegistry registry) {
@@ -42,6 +43,9 @@ public final class AgentMetrics {
         .labelNames("source").register(registry);
     webhooks = Counter.builder().name("keelson_webhook_requests_total").help("Webhook requests by result")
         .labelNames("source", "result").register(registry);
+    releasePhases = Counter.builder().name("keelson_release_phase_changes_total")
+        .help("Releases entering a phase (RollingBack counts rollbacks)").labelNames("namespace", "policy", "phase")
+        .register(registry);
   }
 
   public static AgentMetrics withJvm(PrometheusRegistry registry) {
@@ -78,5 +82,10 @@ public final class AgentMetrics {
 
   public void webhook(String source, String result) {
     webhooks.labelValues(source, result).inc();
+  }
+
+  /** A release entered a phase; alerts watch {@code phase="RollingBack"}. */
+  public void releasePhase(String namespace, String policy, String phase) {
+    releasePhases.labelValues(namespace, policy, phase).inc();
   }
 }

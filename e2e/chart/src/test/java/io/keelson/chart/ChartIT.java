@@ -133,7 +133,7 @@ class ChartIT {
     assertThat(at(monitor, "spec.endpoints.0")).isEqualTo(Map.of("port", ADMIN_PORT, "path", "/metrics", "interval", "30s"));
     assertThat(at(monitor, "metadata.labels.release")).isEqualTo("prometheus");
     assertThat(list(rendered.one("PrometheusRule"), "spec.groups.0.rules")).extracting(r -> r.get("alert"))
-        .containsExactly("KeelsonSyncFailing", "KeelsonSourceStale");
+        .containsExactly("KeelsonSyncFailing", "KeelsonSourceStale", "KeelsonReleaseRolledBack");
     assertThat(map(rendered.one("Service"), "metadata.annotations"))
         .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8081");
     Map<String, Object> pod = map(rendered.one("Deployment"), "spec.template.spec");
@@ -222,7 +222,7 @@ class ChartIT {
         Duration.ofMinutes(1));
     String output = check.output();
     assertThat(check.exitCode()).as(output).isZero();
-    assertThat(output).contains("SUCCESS: 2 rules found");
+    assertThat(output).contains("SUCCESS: 3 rules found");
 
     Set<String> exported = exportedMetricNames();
     Set<String> used = new HashSet<>();

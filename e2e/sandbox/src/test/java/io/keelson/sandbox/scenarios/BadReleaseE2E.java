@@ -74,6 +74,9 @@ class BadReleaseE2E {
     assertThat(release.path("phase").asText()).isEqualTo("Failed");
     assertThat(release.path("message").asText()).containsIgnoringCase("errors");
     assertThat(release.path("lastVerdicts").findValuesAsText("verdict")).contains("FAIL");
+    // ... and the rollback alert has its metric.
+    assertThat(shop.send(java.net.http.HttpRequest.newBuilder(shop.sandbox.adminUrl("/metrics")).build()).body())
+        .contains("keelson_release_phase_changes_total{namespace=\"shop\",phase=\"RollingBack\",policy=\"cart\"} 1.0");
     System.out.printf("bad release: production weight → rolled back to 0 in at most %d ms (interval %d s)%n",
         exposure.toMillis(), INTERVAL.toSeconds());
   }
