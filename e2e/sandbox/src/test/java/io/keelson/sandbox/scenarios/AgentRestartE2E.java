@@ -4,29 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AgentRestartE2E {
-
-  @TempDir static Path dir;
-  static ShopSandbox shop;
-
-  @BeforeAll
-  static void givenTheShopRunningItsStableCart() {
-    shop = ShopSandbox.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+class AgentRestartE2E extends ShopScenario {
 
   @Test
   void whenTheAgentIsKilledMidRelease_thenTheRestartedAgentResumesAtTheSameStep() {
@@ -52,7 +33,7 @@ class AgentRestartE2E {
         status -> status.getPhase() == ReleasePhase.Succeeded);
     assertThat(shop.maxCanaryWeight()).isEqualTo(60);
     shop.awaitStableAvailable(Duration.ofSeconds(60));
-    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(shop.stableImage())
         .isEqualTo("registry.example.com/shop/cart:1.5.0");
   }
 }

@@ -5,30 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A bad version: it fails, rolls back on its own, and a revert in Git ends the episode. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BadReleaseE2E {
+class BadReleaseE2E extends ShopScenario {
 
   private static final Duration INTERVAL = Duration.ofSeconds(4);
 
-  @TempDir static Path dir;
-  static ShopSandbox shop;
   static String badCommit;
 
   @BeforeAll
-  static void givenTheShopRunningItsStableCart_andATestRouteThatChecksLatencyOnly() {
-    shop = ShopSandbox.start(dir);
+  static void andATestRouteThatChecksLatencyOnly() {
     // Errors then surface only under production weight: the rollback at a weighted step is what is shown.
     String commit = shop.repo().edit("policies/cart.yaml",
         text -> text.replace("    duration: 4s\n", "    duration: 4s\n    checks: [latency]\n"),
@@ -36,17 +30,10 @@ class BadReleaseE2E {
     shop.awaitApplied(commit, Duration.ofSeconds(30));
   }
 
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
-
   @Test
   @Order(1)
   void whenAVersionFailingHalfItsRequestsIsCommitted_thenItRollsBackWithinOneIntervalOfProductionTraffic() {
-    String stableImage = shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String stableImage = shop.stableImage();
     badCommit = shop.commitCart("simulator.keelson.io/error-rate: \"0\"", "simulator.keelson.io/error-rate: \"0.5\"",
         "cart: a version that fails half its requests");
     shop.awaitApplied(badCommit, Duration.ofSeconds(30));
@@ -65,7 +52,7 @@ class BadReleaseE2E {
     assertThat(shop.canaryWeight()).isZero();
     assertThat(shop.maxCanaryWeight()).as("no step beyond the first").isEqualTo(30);
     assertThat(failed.getReason()).containsIgnoringCase("errors");
-    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(shop.stableImage())
         .isEqualTo(stableImage);
     assertThat(shop.productionErrorRate(50)).isZero();
 

@@ -5,30 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What service teams do to the config repository, and what the agent does about hands on the cluster. */
-class ConfigRepositoryE2E {
-
-  @TempDir static Path dir;
-  static ShopSandbox shop;
-
-  @BeforeAll
-  static void givenTheShopRunningItsStableCart() {
-    shop = ShopSandbox.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+class ConfigRepositoryE2E extends ShopScenario {
 
   @Test
   void whenAMalformedManifestIsCommitted_thenItIsRejectedWithFileAndLineWhileProductionKeepsServing() {

@@ -4,40 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class GoodReleaseE2E {
-
-  @TempDir static Path dir;
-  static ShopSandbox shop;
-
-  @BeforeAll
-  static void givenTheShopRunningItsStableCart() {
-    shop = ShopSandbox.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+class GoodReleaseE2E extends ShopScenario {
 
   @Test
   void whenAHealthyVersionIsCommitted_thenItPassesTheTestRouteEveryStepAndIsPromoted() {
-    String stableImage = shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    String stableImage = shop.stableImage();
     String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
     shop.awaitApplied(commit, Duration.ofSeconds(30));
 
     // Production keeps the released template while the candidate runs beside it.
     shop.awaitRelease("the candidate under test", Duration.ofSeconds(60),
         status -> status.getPhase() == ReleasePhase.Testing);
-    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(shop.stableImage())
         .isEqualTo(stableImage);
     assertThat(shop.canaryWeight()).isZero();
 
@@ -50,7 +31,7 @@ class GoodReleaseE2E {
 
     assertThat(done.getCanaryWeight()).isZero();
     assertThat(shop.maxCanaryWeight()).isEqualTo(60);
-    assertThat(shop.stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    assertThat(shop.stableImage())
         .isEqualTo("registry.example.com/shop/cart:1.5.0");
     shop.awaitStableAvailable(Duration.ofSeconds(60));
     assertThat(shop.canaryWeight()).isZero();

@@ -4,32 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PrometheusOutageE2E {
+class PrometheusOutageE2E extends ShopScenario {
 
   private static final Duration ERROR_BUDGET = Duration.ofSeconds(8);
-
-  @TempDir static Path dir;
-  static ShopSandbox shop;
-
-  @BeforeAll
-  static void givenTheShopRunningItsStableCart() {
-    shop = ShopSandbox.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
 
   @Test
   void whenPrometheusStopsMidRelease_thenTheStepHoldsForTheErrorBudgetAndThenFailsClosed() {

@@ -140,6 +140,11 @@ final class ShopSandbox implements AutoCloseable {
     return sandbox.client().apps().deployments().inNamespace(NAMESPACE).withName(POLICY).get();
   }
 
+  /** The image production runs: the stable Deployment's. */
+  String stableImage() {
+    return stable().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
   void awaitStableAvailable(Duration timeout) {
     await("the stable cart Deployment rolled out and available", timeout, () -> {
       Deployment deployment = stable();

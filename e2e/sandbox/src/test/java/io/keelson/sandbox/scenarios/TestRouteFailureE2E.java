@@ -8,29 +8,10 @@ import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.api.Verdict;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TestRouteFailureE2E {
-
-  @TempDir static Path dir;
-  static ShopSandbox shop;
-
-  @BeforeAll
-  static void givenTheShopRunningItsStableCart() {
-    shop = ShopSandbox.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (shop != null) {
-      shop.close();
-    }
-  }
+class TestRouteFailureE2E extends ShopScenario {
 
   @Test
   void whenAVersionBrokenOnlyForHeaderRoutedTestTrafficIsCommitted_thenItStopsAtTheTestPhaseWithoutProductionWeight() {
