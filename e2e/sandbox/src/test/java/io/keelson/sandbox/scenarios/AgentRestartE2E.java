@@ -11,10 +11,7 @@ class AgentRestartE2E extends ShopScenario {
 
   @Test
   void whenTheAgentIsKilledMidRelease_thenTheRestartedAgentResumesAtTheSameStep() {
-    String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
-    shop.awaitApplied(commit, Duration.ofSeconds(30));
-    ReleasePolicyStatus before = shop.awaitRelease("the first weight step", Duration.ofSeconds(60),
-        status -> status.getPhase() == ReleasePhase.Progressing && Integer.valueOf(30).equals(status.getCanaryWeight()));
+    ReleasePolicyStatus before = shop.releaseHealthyCartToItsFirstStep();
 
     shop.sandbox.killAgent();
     // Nothing drives the release while the agent is down: routing and status stay as they were.

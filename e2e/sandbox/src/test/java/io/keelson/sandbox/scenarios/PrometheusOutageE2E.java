@@ -14,10 +14,7 @@ class PrometheusOutageE2E extends ShopScenario {
 
   @Test
   void whenPrometheusStopsMidRelease_thenTheStepHoldsForTheErrorBudgetAndThenFailsClosed() {
-    String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
-    shop.awaitApplied(commit, Duration.ofSeconds(30));
-    ReleasePolicyStatus atStep = shop.awaitRelease("the first weight step", Duration.ofSeconds(60),
-        status -> status.getPhase() == ReleasePhase.Progressing && Integer.valueOf(30).equals(status.getCanaryWeight()));
+    ReleasePolicyStatus atStep = shop.releaseHealthyCartToItsFirstStep();
 
     shop.sandbox.stopPrometheus();
     Instant stopped = Instant.now();

@@ -96,6 +96,14 @@ final class ShopSandbox implements AutoCloseable {
     return repo().edit(DEPLOYMENT_FILE, text -> text.replace(from, to), message);
   }
 
+  /** When: a healthy cart 1.5.0 is committed and its release reaches the first weight step (30%). */
+  ReleasePolicyStatus releaseHealthyCartToItsFirstStep() {
+    String commit = commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
+    awaitApplied(commit, Duration.ofSeconds(30));
+    return awaitRelease("the first weight step", Duration.ofSeconds(60),
+        status -> status.getPhase() == ReleasePhase.Progressing && Integer.valueOf(30).equals(status.getCanaryWeight()));
+  }
+
   JsonNode status() {
     return getJson(sandbox.url("/api/v1/status"));
   }
