@@ -1,0 +1,85 @@
+package io.keelson.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's main command as a person runs it: it says where the status page is, and Ctrl-C stops it all. */
+class SandboxCommandE2E {
+
+  @TempDir Path dir;
+
+  private Process sandbox(Path directory, Path output) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName(),
+        directory.toString())
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+  }
+
+  @Test
+  void givenNoSandbox_whenStarted_thenItServesTheStatusPageRefusesASecondCopyAndCtrlCStopsEverything()
+      throws Exception {
+    Path output = dir.resolve("sandbox.out");
+    Process sandbox = sandbox(dir.resolve("state"), output);
+    try {
+      URI status = awaitStatusUrl(sandbox, output);
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(status).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("<html");
+      assertThat(Files.readString(output)).contains("git commit -am").contains(dir.resolve("state/config").toString());
+
+      // A second sandbox on the same directory stops at once instead of fighting over the repository.
+      Path secondOutput = dir.resolve("second.out");
+      Process second = sandbox(dir.resolve("state"), secondOutput);
+      assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(secondOutput)).contains("another sandbox is running");
+
+      // Ctrl-C (SIGINT; destroy() sends SIGTERM, which the JVM handles the same way) stops every server.
+      List<ProcessHandle> servers = new ArrayList<>(sandbox.descendants().toList());
+      assertThat(servers).isNotEmpty();
+      new ProcessBuilder("kill", "-INT", Long.toString(sandbox.pid())).start().waitFor();
+      assertThat(sandbox.waitFor(60, TimeUnit.SECONDS)).as("the sandbox exits after Ctrl-C").isTrue();
+      for (ProcessHandle server : servers) {
+        server.onExit().get(20, TimeUnit.SECONDS);
+      }
+      assertThat(servers).noneMatch(ProcessHandle::isAlive);
+      assertThat(Files.readString(output)).contains("stopped; the repository stays in");
+      assertThat(dir.resolve("state/config/.git")).isDirectory();
+    } finally {
+      sandbox.descendants().forEach(ProcessHandle::destroyForcibly);
+      sandbox.destroyForcibly();
+    }
+  }
+
+  private static URI awaitStatusUrl(Process sandbox, Path output) throws Exception {
+    Pattern statusLine = Pattern.compile("status page\\s+(http://127\\.0\\.0\\.1:\\d+/)");
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!sandbox.isAlive()) {
+        throw new AssertionError("the sandbox exited with " + sandbox.exitValue() + ":\n" + Files.readString(output));
+      }
+      Matcher matcher = statusLine.matcher(Files.readString(output));
+      if (matcher.find()) {
+        return URI.create(matcher.group(1));
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no status page URL within 180 s:\n" + Files.readString(output));
+  }
+}
