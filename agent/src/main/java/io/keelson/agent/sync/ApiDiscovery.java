@@ -50,6 +50,8 @@ public final class ApiDiscovery {
   private volatile Map<String, ResourceDefinitionContext> kinds = Map.of();
   private volatile Instant refreshedAt = Instant.EPOCH;
   private volatile boolean aggregatedServed = true;
+  private Map<String, String> description = Map.of();
+  private volatile long generation;
 
   public ApiDiscovery(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -70,9 +72,22 @@ public final class ApiDiscovery {
     return find(apiVersion, kind).map(ResourceDefinitionContext::isNamespaceScoped);
   }
 
+  /** Changes whenever a refresh finds that the served kinds, their plurals or scopes changed. */
+  public long generation() {
+    return generation;
+  }
+
   public synchronized void refresh() {
     Optional<Map<String, ResourceDefinitionContext>> aggregated = aggregatedServed ? aggregated() : Optional.empty();
-    kinds = Map.copyOf(aggregated.orElseGet(this::perGroupVersion));
+    Map<String, ResourceDefinitionContext> found = Map.copyOf(aggregated.orElseGet(this::perGroupVersion));
+    // Contexts have no value equality: compare what they say.
+    Map<String, String> described = new HashMap<>();
+    found.forEach((key, context) -> described.put(key, context.getPlural() + "/" + context.isNamespaceScoped()));
+    if (!described.equals(description)) {
+      description = described;
+      generation++;
+    }
+    kinds = found;
     refreshedAt = clock.instant();
   }
 

@@ -39,6 +39,7 @@ public final class Synchronizer implements AutoCloseable {
   private final Clock clock;
   private final ResourceManager manager;
   private final ManifestRenderer renderer;
+  private final RenderCache renders = new RenderCache();
   private final ReleaseTransform transform;
   private final AppliedState state;
   private final StagedApply applier;
@@ -96,8 +97,8 @@ public final class Synchronizer implements AutoCloseable {
 
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
-    Rendered rendered = transform.apply(
-        renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced));
+    Rendered rendered = transform.apply(renders.render(snapshot, manager.discovery().generation(),
+        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced)));
     if (!rendered.ok()) {
       return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
           List.of(), Optional.empty(), List.of()), rendered, null, null);

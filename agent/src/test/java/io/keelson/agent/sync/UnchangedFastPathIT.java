@@ -45,7 +45,7 @@ class UnchangedFastPathIT {
     client = RequestCounter.client(plane.kubeconfig(), counter);
     tree = new RepoTree(repo);
     for (int i = 0; i < OBJECTS; i++) {
-      tree.write("cm-" + i + ".yaml", configMap("cm-" + i, "blue"));
+      tree.write("cm-" + i + ".yaml", SynchronizerIT.configMap("cm-" + i, "blue"));
     }
   }
 
@@ -60,17 +60,6 @@ class UnchangedFastPathIT {
         .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), corrections::add);
     started.add(sync);
     return sync;
-  }
-
-  private static String configMap(String name, String colour) {
-    return """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: %s
-        data:
-          colour: %s
-        """.formatted(name, colour);
   }
 
   /** Synced, and a no-op resync already answered from memory and the cache. */
@@ -143,11 +132,13 @@ class UnchangedFastPathIT {
   void aChangeInGitIsAppliedAndOnlyItIsChecked(TestNamespace ns) {
     Synchronizer sync = settled(ns);
 
-    tree.write("cm-6.yaml", configMap("cm-6", "green"));
+    tree.write("cm-6.yaml", SynchronizerIT.configMap("cm-6", "green"));
     SyncScaleIT.Measured changed = SyncScaleIT.Measured.of(counter, () -> sync.sync(tree.snapshot()));
 
     assertThat(changed.result().changes().summary()).isEqualTo("1 configured, 19 unchanged");
     assertThat(changed.writes()).isEqualTo(1);
+    // Its own dry run, and perhaps the drift watcher's look at the sync's own write; never the other 19.
+    assertThat(changed.dryRuns()).isBetween(1, 2);
     assertThat(colour("cm-6")).isEqualTo("green");
     assertQuietResync(sync);
   }
