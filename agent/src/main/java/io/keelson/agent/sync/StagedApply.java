@@ -32,6 +32,9 @@ import java.util.function.Function;
  * is written. Everything that can be dry-run before the first write is — objects whose kind or namespace
  * this very revision creates can only be checked after the first stage. Only objects whose dry-run
  * result differs from the live object are applied, so an unchanged revision writes nothing.
+ *
+ * <p>An object exactly as this agent last left it ({@link AppliedState}: the same desired content, and the
+ * same resourceVersion in the drift watcher's cache) is neither read nor dry-run: it has nothing to write.
  */
 final class StagedApply {
 
@@ -50,8 +53,6 @@ final class StagedApply {
   /** Where a sync may look at live objects without a request; empty where it cannot vouch for one. */
   @FunctionalInterface
   interface LiveCache {
-    LiveCache NONE = ref -> Optional.empty();
-
     Optional<GenericKubernetesResource> cached(ObjectRef ref);
   }
 
