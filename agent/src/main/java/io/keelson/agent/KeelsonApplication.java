@@ -209,7 +209,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withPrune(source.getPrune().toOptions())
         .withAllowedNamespaces(config.getAllowedNamespaces())
         .withDeniedKinds(config.getDeniedKinds())
-        .withHealthTimeout(duration(source.getHealthTimeout()));
+        .withHealthTimeout(duration(source.getHealthTimeout()))
+        .withFullCheckInterval(duration(source.getFullCheckInterval()));
   }
 
   private static KubernetesClient kubernetesClient(KeelsonConfiguration config) {

@@ -50,6 +50,15 @@ public class SourceSettings {
   @NotNull
   private Duration healthTimeout = Duration.seconds(60);
 
+  /**
+   * How long a resync trusts that an object nobody wrote since is still as applied, before reading and
+   * dry-running it again (what only the server side changes, such as a new mutating webhook, shows then).
+   * Zero: every sync checks every object in full.
+   */
+  @JsonProperty
+  @NotNull
+  private Duration fullCheckInterval = Duration.hours(1);
+
   @JsonProperty
   @NotBlank
   private String defaultNamespace = "default";
@@ -97,6 +106,10 @@ public class SourceSettings {
 
   public Duration getHealthTimeout() {
     return healthTimeout;
+  }
+
+  public Duration getFullCheckInterval() {
+    return fullCheckInterval;
   }
 
   public String getDefaultNamespace() {

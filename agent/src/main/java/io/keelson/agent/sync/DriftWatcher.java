@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
@@ -17,6 +18,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -50,8 +52,9 @@ final class DriftWatcher implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private final Map<ResourceDefinitionContext, SharedIndexInformer<GenericKubernetesResource>> informers =
-      new HashMap<>();
+  // By the kind's name, not its context: discovery makes new contexts on every refresh, and they have no
+  // value equality. Concurrent: sync threads read the caches.
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
   private final Set<ObjectRef> queued = ConcurrentHashMap.newKeySet();
   private final Deque<DriftCorrection> recent = new ArrayDeque<>();
   private volatile Map<ObjectRef, DesiredObject> desired = Map.of();
@@ -70,24 +73,40 @@ final class DriftWatcher implements AutoCloseable {
   /** Watches exactly the kinds of the last applied revision. */
   synchronized void watch(Map<ObjectRef, DesiredObject> objects) {
     desired = Map.copyOf(objects);
-    Set<ResourceDefinitionContext> kinds = new java.util.HashSet<>();
+    Map<String, ResourceDefinitionContext> kinds = new HashMap<>();
     for (ObjectRef ref : objects.keySet()) {
-      manager.discovery().find(ref.apiVersion(), ref.kind()).ifPresent(kinds::add);
+      manager.discovery().find(ref.apiVersion(), ref.kind()).ifPresent(kind -> kinds.put(key(kind), kind));
     }
     informers.keySet().removeIf(kind -> {
-      boolean gone = !kinds.contains(kind);
+      boolean gone = !kinds.containsKey(kind);
       if (gone) {
         informers.get(kind).close();
       }
       return gone;
     });
-    for (ResourceDefinitionContext kind : kinds) {
-      informers.computeIfAbsent(kind, this::inform);
+    kinds.forEach((key, kind) -> informers.computeIfAbsent(key, k -> inform(kind)));
+  }
+
+  /**
+   * The object as this watcher's cache holds it, without asking the API server; empty when the cache cannot
+   * vouch for it: its kind is not watched, the informer has not synced or is not watching right now (events
+   * may be missing), or the object is not there.
+   */
+  Optional<GenericKubernetesResource> cached(ObjectRef ref) {
+    Optional<ResourceDefinitionContext> kind = manager.discovery().find(ref.apiVersion(), ref.kind());
+    SharedIndexInformer<GenericKubernetesResource> informer = kind.map(k -> informers.get(key(k))).orElse(null);
+    if (informer == null || !informer.hasSynced() || !informer.isWatching()) {
+      return Optional.empty();
     }
+    return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(ref.namespace(), ref.name())));
   }
 
   synchronized List<DriftCorrection> recent() {
     return List.copyOf(recent);
+  }
+
+  private static String key(ResourceDefinitionContext kind) {
+    return kind.getGroup() + "/" + kind.getVersion() + "/" + kind.getPlural();
   }
 
   private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind) {

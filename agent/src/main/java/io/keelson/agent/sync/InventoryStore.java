@@ -35,12 +35,15 @@ public final class InventoryStore {
   }
 
   /**
-   * Writes the inventory unless it is already stored as is: a sync that changes no object writes nothing.
-   * (The applied revision is the status' business, not the inventory's.)
+   * Writes the inventory unless {@code stored} (what this sync read or last wrote) already is it: a sync that
+   * changes no object writes nothing, and reads nothing more. (The applied revision is the status' business,
+   * not the inventory's.)
+   *
+   * @return what is stored now
    */
-  public void write(String source, Inventory inventory) {
-    if (read(source).filter(inventory::equals).isPresent()) {
-      return;
+  public Optional<Inventory> write(String source, Inventory inventory, Optional<Inventory> stored) {
+    if (stored.filter(inventory::equals).isPresent()) {
+      return stored;
     }
     ConfigMap map = new ConfigMapBuilder()
         .withNewMetadata().withName(name(source)).withNamespace(namespace)
@@ -49,6 +52,7 @@ public final class InventoryStore {
         .withBinaryData(Map.of(KEY, Base64.getEncoder().encodeToString(InventoryCodec.encode(inventory))))
         .build();
     client.resource(map).fieldManager(Ownership.FIELD_MANAGER).forceConflicts().serverSideApply();
+    return Optional.of(inventory);
   }
 
   static String name(String source) {

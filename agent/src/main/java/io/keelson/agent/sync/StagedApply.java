@@ -8,12 +8,15 @@ import io.keelson.agent.model.Ownership;
 import io.keelson.agent.plan.Action;
 import io.keelson.agent.plan.Change;
 import io.keelson.agent.plan.ChangeSet;
+import io.keelson.agent.plan.DesiredHash;
 import io.keelson.agent.plan.KindOrder;
 import io.keelson.agent.plan.ObjectComparison;
+import io.keelson.agent.plan.UnchangedObjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,9 @@ import java.util.function.Function;
  * is written. Everything that can be dry-run before the first write is — objects whose kind or namespace
  * this very revision creates can only be checked after the first stage. Only objects whose dry-run
  * result differs from the live object are applied, so an unchanged revision writes nothing.
+ *
+ * <p>An object exactly as this agent last left it ({@link AppliedState}: the same desired content, and the
+ * same resourceVersion in the drift watcher's cache) is neither read nor dry-run: it has nothing to write.
  */
 final class StagedApply {
 
@@ -36,10 +42,18 @@ final class StagedApply {
 
   private final ResourceManager manager;
   private final ExecutorService pool;
+  private final AppliedState state;
 
-  StagedApply(ResourceManager manager, ExecutorService pool) {
+  StagedApply(ResourceManager manager, ExecutorService pool, AppliedState state) {
     this.manager = manager;
     this.pool = pool;
+    this.state = state;
+  }
+
+  /** Where a sync may look at live objects without a request; empty where it cannot vouch for one. */
+  @FunctionalInterface
+  interface LiveCache {
+    Optional<GenericKubernetesResource> cached(ObjectRef ref);
   }
 
   /** The outcome: what was done, and every object the API server refused (then the stage wrote nothing). */
@@ -49,20 +63,42 @@ final class StagedApply {
     }
   }
 
-  /** A dry-run verdict for one object, before anything is written. */
-  private record Prepared(DesiredObject desired, Change change, GenericKubernetesResource live,
-      ObjectError error) {}
+  /** A desired object with the fingerprint of its content. */
+  private record Candidate(DesiredObject desired, String hash) {}
 
-  Outcome run(List<DesiredObject> objects, Runnable beforeFirstWrite) {
-    List<DesiredObject> foundation = objects.stream().filter(o -> KindOrder.isFoundation(o.ref())).toList();
-    List<DesiredObject> rest = objects.stream().filter(o -> !KindOrder.isFoundation(o.ref())).toList();
+  /** A verdict for one object before anything is written: from the dry run, or known unchanged. */
+  private record Prepared(Candidate candidate, Change change, GenericKubernetesResource live, ObjectError error) {
+    DesiredObject desired() {
+      return candidate.desired();
+    }
+  }
+
+  /**
+   * @param cache live objects as the drift watcher sees them: an object that is exactly as this agent last
+   *     left it (see {@link AppliedState}) is reported unchanged without a read or a dry run
+   */
+  Outcome run(List<DesiredObject> objects, LiveCache cache, Runnable beforeFirstWrite) {
+    List<Candidate> candidates = inParallel(objects, o -> new Candidate(o, DesiredHash.of(manager.asMap(o.object()))));
+    List<Prepared> known = new ArrayList<>();
+    List<Candidate> foundation = new ArrayList<>();
+    List<Candidate> rest = new ArrayList<>();
+    for (Candidate candidate : candidates) {
+      ObjectRef ref = candidate.desired().ref();
+      Optional<GenericKubernetesResource> cached = cache.cached(ref);
+      if (state.judge(ref, candidate.hash(), cached) == UnchangedObjects.Verdict.UNCHANGED) {
+        known.add(new Prepared(candidate, Change.of(ref, Action.UNCHANGED), cached.get(), null));
+      } else {
+        (KindOrder.isFoundation(ref) ? foundation : rest).add(candidate);
+      }
+    }
     NamespaceCheck namespaces = new NamespaceCheck(manager);
-    List<DesiredObject> checkableNow = rest.stream().filter(o -> checkable(o, namespaces)).toList();
-    List<DesiredObject> checkableLater = rest.stream().filter(o -> !checkable(o, namespaces)).toList();
+    List<Candidate> checkableNow = rest.stream().filter(c -> checkable(c.desired(), namespaces)).toList();
+    List<Candidate> checkableLater = rest.stream().filter(c -> !checkable(c.desired(), namespaces)).toList();
 
-    List<DesiredObject> gate = new ArrayList<>(foundation);
+    List<Candidate> gate = new ArrayList<>(foundation);
     gate.addAll(checkableNow);
-    List<Prepared> gated = prepareAll(gate);
+    List<Prepared> gated = new ArrayList<>(prepareAll(gate));
+    gated.addAll(known);
     List<ObjectError> refused = errors(gated);
     if (!refused.isEmpty()) {
       return new Outcome(ChangeSet.empty(), refused, Map.of());
@@ -91,7 +127,7 @@ final class StagedApply {
 
   /** The same gate-then-write pipeline for a single object (drift correction). */
   Outcome runOne(DesiredObject object) {
-    Prepared prepared = prepare(object);
+    Prepared prepared = prepare(new Candidate(object, DesiredHash.of(manager.asMap(object.object()))));
     if (prepared.error() != null) {
       return new Outcome(ChangeSet.empty(), List.of(prepared.error()), Map.of());
     }
@@ -105,31 +141,43 @@ final class StagedApply {
         && (!ref.namespaced() || namespaces.exists(ref.namespace()));
   }
 
-  private List<Prepared> prepareAll(List<DesiredObject> objects) {
-    return inParallel(objects, this::prepare);
+  private List<Prepared> prepareAll(List<Candidate> candidates) {
+    return inParallel(candidates, this::prepare);
   }
 
-  private Prepared prepare(DesiredObject desired) {
+  /** Reads and dry-runs the object; remembers it when nothing needs writing, forgets it otherwise. */
+  private Prepared prepare(Candidate candidate) {
+    Prepared prepared = check(candidate);
+    if (prepared.change().action() == Action.UNCHANGED) {
+      state.established(prepared.desired().ref(), candidate.hash(), prepared.live());
+    } else {
+      state.forget(prepared.desired().ref());
+    }
+    return prepared;
+  }
+
+  private Prepared check(Candidate candidate) {
+    DesiredObject desired = candidate.desired();
     ObjectRef ref = desired.ref();
     GenericKubernetesResource object = desired.object();
     Map<String, Object> asMap = manager.asMap(object);
     try {
       if (Ownership.disabled(object.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION)) {
-        return new Prepared(desired, new Change(ref, Action.SKIPPED, Ownership.RECONCILE_ANNOTATION + ": disabled in Git"),
+        return new Prepared(candidate, new Change(ref, Action.SKIPPED, Ownership.RECONCILE_ANNOTATION + ": disabled in Git"),
             null, null);
       }
       GenericKubernetesResource live = manager.get(ref).orElse(null);
       if (live != null && Ownership.disabled(live.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION)) {
-        return new Prepared(desired, new Change(ref, Action.SKIPPED,
+        return new Prepared(candidate, new Change(ref, Action.SKIPPED,
             Ownership.RECONCILE_ANNOTATION + ": disabled on the live object"), live, null);
       }
       GenericKubernetesResource dryRun = manager.dryRunApply(object);
       if (live != null && !ObjectComparison.differs(manager.asMap(dryRun), manager.asMap(live))) {
-        return new Prepared(desired, Change.of(ref, Action.UNCHANGED), live, null);
+        return new Prepared(candidate, Change.of(ref, Action.UNCHANGED), live, null);
       }
-      return new Prepared(desired, Change.of(ref, live == null ? Action.CREATED : Action.CONFIGURED), live, null);
+      return new Prepared(candidate, Change.of(ref, live == null ? Action.CREATED : Action.CONFIGURED), live, null);
     } catch (KubernetesClientException e) {
-      return new Prepared(desired, Change.of(ref, Action.FAILED), null,
+      return new Prepared(candidate, Change.of(ref, Action.FAILED), null,
           new ObjectError(ref, desired.origin(), SecretRedaction.redact(reason(e), asMap)));
     }
   }
@@ -153,7 +201,9 @@ final class StagedApply {
     ObjectRef ref = prepared.desired().ref();
     if (action == Action.CREATED || action == Action.CONFIGURED) {
       try {
-        applied.put(ref, manager.apply(prepared.desired().object()));
+        GenericKubernetesResource result = manager.apply(prepared.desired().object());
+        applied.put(ref, result);
+        state.established(ref, prepared.candidate().hash(), result);
       } catch (KubernetesClientException e) {
         return new Change(ref, Action.FAILED, SecretRedaction.redact(reason(e),
             manager.asMap(prepared.desired().object())));

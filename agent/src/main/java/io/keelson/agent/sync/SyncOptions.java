@@ -6,34 +6,41 @@ import java.util.Set;
 
 /**
  * One source's sync settings. {@code agentNamespace} holds the inventory; {@code healthTimeout} is how long a
- * sync waits for applied workloads to become ready (zero: assess once, do not wait).
+ * sync waits for applied workloads to become ready (zero: assess once, do not wait); {@code fullCheckInterval}
+ * is how long an object known to be unchanged is trusted before a sync reads and dry-runs it again.
  */
 public record SyncOptions(String source, String agentNamespace, String defaultNamespace,
     Set<String> allowedNamespaces, Set<String> deniedKinds, PruneOptions prune,
-    int parallelism, Duration healthTimeout) {
+    int parallelism, Duration healthTimeout, Duration fullCheckInterval) {
 
   public static SyncOptions defaults(String source, String agentNamespace, String defaultNamespace) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, Set.of(), Set.of(),
-        PruneOptions.defaults(), 8, Duration.ofSeconds(60));
+        PruneOptions.defaults(), 8, Duration.ofSeconds(60), Duration.ofHours(1));
   }
 
   public SyncOptions withPrune(PruneOptions value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, value,
-        parallelism, healthTimeout);
+        parallelism, healthTimeout, fullCheckInterval);
   }
 
   public SyncOptions withHealthTimeout(Duration value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, prune,
-        parallelism, value);
+        parallelism, value, fullCheckInterval);
   }
 
   public SyncOptions withAllowedNamespaces(Set<String> value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, value, deniedKinds, prune, parallelism,
-        healthTimeout);
+        healthTimeout, fullCheckInterval);
   }
 
   public SyncOptions withDeniedKinds(Set<String> value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, value, prune, parallelism,
-        healthTimeout);
+        healthTimeout, fullCheckInterval);
+  }
+
+  /** Zero: no object is ever taken as unchanged without a read and a dry run. */
+  public SyncOptions withFullCheckInterval(Duration value) {
+    return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, prune,
+        parallelism, healthTimeout, value);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,7 +39,9 @@ public final class Synchronizer implements AutoCloseable {
   private final Clock clock;
   private final ResourceManager manager;
   private final ManifestRenderer renderer;
+  private final RenderCache renders = new RenderCache();
   private final ReleaseTransform transform;
+  private final AppliedState state;
   private final StagedApply applier;
   private final InventoryStore inventories;
   private final Pruner pruner;
@@ -62,7 +65,8 @@ public final class Synchronizer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    this.applier = new StagedApply(manager, pool);
+    this.state = new AppliedState(clock, options.fullCheckInterval());
+    this.applier = new StagedApply(manager, pool, state);
     this.inventories = new InventoryStore(client, options.agentNamespace());
     this.pruner = new Pruner(manager);
     this.health = new HealthWaiter(manager, clock);
@@ -93,19 +97,21 @@ public final class Synchronizer implements AutoCloseable {
 
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
-    Rendered rendered = transform.apply(
-        renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced));
+    Rendered rendered = transform.apply(renders.render(snapshot, manager.discovery().generation(),
+        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced)));
     if (!rendered.ok()) {
       return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
           List.of(), Optional.empty(), List.of()), rendered, null, null);
     }
     List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
-    Inventory previous = inventories.read(options.source()).orElse(Inventory.empty());
+    Optional<Inventory> stored = inventories.read(options.source());
+    Inventory previous = stored.orElse(Inventory.empty());
     Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
+    AtomicReference<Optional<Inventory>> written = new AtomicReference<>(stored);
 
-    StagedApply.Outcome applied = applier.run(desired, () ->
+    StagedApply.Outcome applied = applier.run(desired, drift::cached, () ->
         // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
-        inventories.write(options.source(), previous.with(current.objects())));
+        written.set(inventories.write(options.source(), previous.with(current.objects()), stored)));
     if (!applied.ok()) {
       SyncResult.Outcome outcome = applied.changes().writes() == 0
           ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
@@ -115,7 +121,8 @@ public final class Synchronizer implements AutoCloseable {
 
     Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
         options.prune());
-    inventories.write(options.source(), current.with(pruned.retained()));
+    inventories.write(options.source(), current.with(pruned.retained()), written.get());
+    state.retainOnly(current.objects());
     drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
         LinkedHashMap::new)));
     return new Applied(null, rendered, applied, pruned);
@@ -130,6 +137,7 @@ public final class Synchronizer implements AutoCloseable {
   /** Stops correcting drift until the next sync (this replica is no longer the leader). */
   public void stopWatching() {
     drift.stopWatching();
+    state.clear();
   }
 
   /** Drift corrections made since start, newest first (bounded). */

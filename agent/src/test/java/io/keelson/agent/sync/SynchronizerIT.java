@@ -49,7 +49,7 @@ class SynchronizerIT {
     return synchronizer;
   }
 
-  private static String configMap(String name, String colour) {
+  static String configMap(String name, String colour) {
     return """
         apiVersion: v1
         kind: ConfigMap
