@@ -44,6 +44,7 @@ final class DriftWatcher implements AutoCloseable {
   private final ResourceManager manager;
   private final StagedApply applier;
   private final String source;
+  private final Set<String> namespaces;
   private final Clock clock;
   private final Object syncLock;
   private final Consumer<DriftCorrection> listener;
@@ -52,39 +53,64 @@ final class DriftWatcher implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  // By the kind's name, not its context: discovery makes new contexts on every refresh, and they have no
-  // value equality. Concurrent: sync threads read the caches.
+  private static final String ANY_NAMESPACE = "";
+  // By Scope.key(). Concurrent: sync threads read the caches.
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
   private final Set<ObjectRef> queued = ConcurrentHashMap.newKeySet();
   private final Deque<DriftCorrection> recent = new ArrayDeque<>();
   private volatile Map<ObjectRef, DesiredObject> desired = Map.of();
 
-  DriftWatcher(KubernetesClient client, ResourceManager manager, StagedApply applier, String source, Clock clock,
-      Object syncLock, Consumer<DriftCorrection> listener) {
+  /**
+   * With {@code namespaces} (the allowed namespaces) set, namespaced kinds are watched per namespace, so the
+   * agent needs list and watch only there (a namespaced installation has Roles, no ClusterRole); empty
+   * watches every namespace.
+   */
+  DriftWatcher(KubernetesClient client, ResourceManager manager, StagedApply applier, String source,
+      Set<String> namespaces, Clock clock, Object syncLock, Consumer<DriftCorrection> listener) {
     this.client = client;
     this.manager = manager;
     this.applier = applier;
     this.source = source;
+    this.namespaces = Set.copyOf(namespaces);
     this.clock = clock;
     this.syncLock = syncLock;
     this.listener = listener;
   }
 
-  /** Watches exactly the kinds of the last applied revision. */
+  /** Watches exactly the kinds of the last applied revision (in the allowed namespaces, when set). */
   synchronized void watch(Map<ObjectRef, DesiredObject> objects) {
     desired = Map.copyOf(objects);
-    Map<String, ResourceDefinitionContext> kinds = new HashMap<>();
+    Map<String, Scope> scopes = new HashMap<>();
     for (ObjectRef ref : objects.keySet()) {
-      manager.discovery().find(ref.apiVersion(), ref.kind()).ifPresent(kind -> kinds.put(key(kind), kind));
+      manager.discovery().find(ref.apiVersion(), ref.kind()).ifPresent(kind -> {
+        for (String namespace : watchedNamespaces(kind)) {
+          Scope scope = new Scope(kind, namespace);
+          scopes.put(scope.key(), scope);
+        }
+      });
     }
-    informers.keySet().removeIf(kind -> {
-      boolean gone = !kinds.containsKey(kind);
+    informers.keySet().removeIf(key -> {
+      boolean gone = !scopes.containsKey(key);
       if (gone) {
-        informers.get(kind).close();
+        informers.get(key).close();
       }
       return gone;
     });
-    kinds.forEach((key, kind) -> informers.computeIfAbsent(key, k -> inform(kind)));
+    scopes.forEach((key, scope) -> informers.computeIfAbsent(key, k -> inform(scope)));
+  }
+
+  /** {@link #ANY_NAMESPACE} for cluster-scoped kinds and when every namespace is allowed. */
+  private Set<String> watchedNamespaces(ResourceDefinitionContext kind) {
+    return kind.isNamespaceScoped() && !namespaces.isEmpty() ? namespaces : Set.of(ANY_NAMESPACE);
+  }
+
+  /** One informer's reach: a kind, in one namespace or in all. */
+  private record Scope(ResourceDefinitionContext kind, String namespace) {
+    // By the kind's name, not its context: discovery makes new contexts on every refresh, and they have no
+    // value equality.
+    String key() {
+      return kind.getGroup() + "/" + kind.getVersion() + "/" + kind.getPlural() + "@" + namespace;
+    }
   }
 
   /**
@@ -94,7 +120,8 @@ final class DriftWatcher implements AutoCloseable {
    */
   Optional<GenericKubernetesResource> cached(ObjectRef ref) {
     Optional<ResourceDefinitionContext> kind = manager.discovery().find(ref.apiVersion(), ref.kind());
-    SharedIndexInformer<GenericKubernetesResource> informer = kind.map(k -> informers.get(key(k))).orElse(null);
+    SharedIndexInformer<GenericKubernetesResource> informer = kind.map(k -> informers.get(new Scope(k,
+        k.isNamespaceScoped() && !namespaces.isEmpty() ? ref.namespace() : ANY_NAMESPACE).key())).orElse(null);
     if (informer == null || !informer.hasSynced() || !informer.isWatching()) {
       return Optional.empty();
     }
@@ -105,13 +132,11 @@ final class DriftWatcher implements AutoCloseable {
     return List.copyOf(recent);
   }
 
-  private static String key(ResourceDefinitionContext kind) {
-    return kind.getGroup() + "/" + kind.getVersion() + "/" + kind.getPlural();
-  }
-
-  private SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind) {
-    return client.genericKubernetesResources(kind).inAnyNamespace()
-        .withLabel(Ownership.SOURCE_LABEL, source)
+  private SharedIndexInformer<GenericKubernetesResource> inform(Scope scope) {
+    var resources = client.genericKubernetesResources(scope.kind());
+    var selected = ANY_NAMESPACE.equals(scope.namespace()) ? resources.inAnyNamespace()
+        : resources.inNamespace(scope.namespace());
+    return selected.withLabel(Ownership.SOURCE_LABEL, source)
         .inform(new ResourceEventHandler<>() {
           @Override
           public void onAdd(GenericKubernetesResource object) {

@@ -70,7 +70,8 @@ public final class Synchronizer implements AutoCloseable {
     this.inventories = new InventoryStore(client, options.agentNamespace());
     this.pruner = new Pruner(manager);
     this.health = new HealthWaiter(manager, clock);
-    this.drift = new DriftWatcher(client, manager, applier, options.source(), clock, syncLock, driftListener);
+    this.drift = new DriftWatcher(client, manager, applier, options.source(), options.allowedNamespaces(), clock,
+        syncLock, driftListener);
   }
 
   public SyncResult sync(Snapshot snapshot) {

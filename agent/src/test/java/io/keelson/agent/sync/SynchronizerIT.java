@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.keelson.agent.model.Ownership;
 import io.keelson.agent.plan.Action;
@@ -18,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -277,6 +283,43 @@ class SynchronizerIT {
     assertThat(correction.changedBy()).isEqualTo("kubectl-patch");
     assertThat(correction.fields()).contains("data.colour");
     assertThat(correction.action()).isEqualTo(Action.CONFIGURED);
+  }
+
+  /**
+   * A namespaced installation: the agent's identity has a Role in its namespace and no cluster-wide rights
+   * (as the Helm chart's {@code rbac.namespaced} grants). Sync and drift correction still work, because the
+   * drift watcher lists and watches in the allowed namespaces only.
+   */
+  @Test
+  void withOnlyANamespacedRoleTheAgentSyncsAndCorrectsDrift(ControlPlane plane, KubernetesClient admin,
+      TestNamespace ns) throws Exception {
+    String user = "tenant-agent-" + ns.name();
+    admin.rbac().roles().inNamespace(ns.name()).resource(new RoleBuilder().withNewMetadata().withName("agent")
+        .endMetadata().addNewRule().withApiGroups("*").withResources("*").withVerbs("*").endRule().build()).create();
+    admin.rbac().roleBindings().inNamespace(ns.name()).resource(new RoleBindingBuilder().withNewMetadata()
+        .withName("agent").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "agent")
+        .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(user).endSubject()
+        .build()).create();
+    Config tenant = Config.fromKubeconfig(plane.kubeconfig());
+    tenant.setImpersonateUsername(user);
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(tenant).build()) {
+      assertThat(client.configMaps().inAnyNamespace().list().getItems()).as("no cluster-wide list").isEmpty();
+    } catch (KubernetesClientException forbidden) {
+      assertThat(forbidden.getCode()).isEqualTo(403);
+    }
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(tenant).build()) {
+      RepoTree tree = new RepoTree(repo).write("settings.yaml", configMap("settings", "blue"));
+      SyncResult result = synchronizer(client, ns, o -> o.withAllowedNamespaces(Set.of(ns.name())))
+          .sync(tree.snapshot());
+      assertThat(result.outcome()).isEqualTo(SyncResult.Outcome.APPLIED);
+
+      kubectl(plane, "-n", ns.name(), "patch", "configmap", "settings", "--type=merge",
+          "-p", "{\"data\":{\"colour\":\"purple\"}}");
+
+      awaitColour(admin, ns, "settings", "blue", Duration.ofSeconds(10));
+      synchronizer.close();
+      synchronizer = null;
+    }
   }
 
   @Test
