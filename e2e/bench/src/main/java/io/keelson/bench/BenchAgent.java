@@ -43,6 +43,12 @@ final class BenchAgent implements AutoCloseable {
 
   record Settings(String name, String source, Path kubeconfig, String gitUrl, Duration interval, Releases releases) {}
 
+  /** The namespace the agent keeps its Lease, inventories and status in, as the Helm chart creates it. */
+  static void createNamespace(io.fabric8.kubernetes.client.KubernetesClient client) {
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(AGENT_NAMESPACE).endMetadata().build()).serverSideApply();
+  }
+
   static BenchAgent start(Settings settings, Path workDir) {
     int port = LoopbackPorts.free();
     int adminPort = LoopbackPorts.free();

@@ -34,6 +34,7 @@ public final class BenchmarkRunner {
       if (options.only().stream().anyMatch(SYNC_SECTIONS::contains)) {
         RollbackBenchmark.createDirectories(workDir.resolve("git"));
         try (ControlPlane plane = ControlPlane.start(); GitDaemon git = GitDaemon.serve(workDir.resolve("git"))) {
+          BenchAgent.createNamespace(plane.client());
           new SyncBenchmark(options, report, plane, git, workDir).run();
         }
       }

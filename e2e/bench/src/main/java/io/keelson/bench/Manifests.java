@@ -14,6 +14,8 @@ final class Manifests {
   /** The ConfigMap that commits change and the one that drift edits. */
   static final int CHANGED = 0;
   static final int DRIFTED = 1;
+  /** Every benchmark object carries it. */
+  static final String LABEL = "app.kubernetes.io/part-of";
 
   private Manifests() {}
 

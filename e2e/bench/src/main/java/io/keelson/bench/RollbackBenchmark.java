@@ -3,7 +3,6 @@ package io.keelson.bench;
 import static io.keelson.bench.Measurement.figure;
 import static io.keelson.bench.Measurement.judged;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
@@ -74,8 +73,7 @@ final class RollbackBenchmark {
       KubernetesClient client = cluster.client();
       cluster.controlPlane().installCrds("crds/istio-networking.yaml");
       cluster.controlPlane().installCrds("crds/releasepolicies.keelson.io.yaml");
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(BenchAgent.AGENT_NAMESPACE)
-          .endMetadata().build()).serverSideApply();
+      BenchAgent.createNamespace(client);
       prometheus.addTarget("istio", traffic.exporter.target(), Map.of());
 
       BenchRepo repo = BenchRepo.create(dir.resolve("git").resolve("rollout"));

@@ -2,6 +2,7 @@ package io.keelson.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RequestCountsTest {
@@ -15,21 +16,24 @@ class RequestCountsTest {
       apiserver_request_total{code="200",component="apiserver",dry_run="All",group="",resource="configmaps",scope="resource",subresource="",verb="APPLY",version="v1"} 41
       apiserver_request_total{code="200",component="apiserver",dry_run="",group="apps",resource="deployments",scope="resource",subresource="",verb="DELETE",version="v1"} 2
       apiserver_request_total{code="0",component="apiserver",dry_run="",group="",resource="configmaps",scope="namespace",subresource="",verb="WATCH",version="v1"} 1
+      apiserver_request_total{code="200",component="apiserver",dry_run="",group="coordination.k8s.io",resource="leases",scope="resource",subresource="",verb="PUT",version="v1"} 5
       apiserver_request_sli_duration_seconds_count{verb="APPLY"} 99
       """;
 
   @Test
-  void splitsWritesDryRunsAndReads() {
+  void splitsWritesDryRunsLeaseRenewalsAndReads() {
     RequestCounts counts = RequestCounts.parse(EXPOSITION);
 
-    assertThat(counts).isEqualTo(new RequestCounts(11, 42, 41));
-    assertThat(counts.total()).isEqualTo(94);
+    assertThat(counts).isEqualTo(new RequestCounts(11, 42, 41, 5, Map.of("APPLY configmaps", 40L,
+        "DELETE deployments", 2L)));
+    assertThat(counts.total()).isEqualTo(99);
   }
 
   @Test
   void theDifferenceIsWhatWasServedInBetween() {
-    RequestCounts before = new RequestCounts(10, 5, 1);
+    RequestCounts before = new RequestCounts(10, 5, 1, 2, Map.of("APPLY configmaps", 5L));
 
-    assertThat(new RequestCounts(15, 5, 4).since(before)).isEqualTo(new RequestCounts(5, 0, 3));
+    assertThat(new RequestCounts(15, 6, 4, 3, Map.of("APPLY configmaps", 5L, "POST events", 1L)).since(before))
+        .isEqualTo(new RequestCounts(5, 1, 3, 1, Map.of("POST events", 1L)));
   }
 }
