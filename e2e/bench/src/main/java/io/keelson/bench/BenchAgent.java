@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.agent.auth.WebhookSignatures;
 import io.keelson.testkit.AgentProcess;
+import io.keelson.testkit.Waiter;
 import io.keelson.testkit.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,10 +140,24 @@ final class BenchAgent implements AutoCloseable {
 
   /** Waits until the status shows {@code commit} applied; returns the source's status then. */
   JsonNode awaitApplied(String commit, Duration timeout) {
-    return Poll.until("revision " + commit + " applied by " + source, timeout, Duration.ofMillis(50), () -> {
+    return Waiter.await("revision " + commit + " applied by " + source, timeout, Duration.ofMillis(50), () -> {
       JsonNode view = sourceStatus();
       return commit.equals(view.path("applied").path("sha").asText()) ? view : null;
-    });
+    }, this::exited);
+  }
+
+  /**
+   * Waits until a sync that finished after {@code since} shows {@code commit} applied: a restarted agent shows
+   * its stored status at once, before its own first sync has run.
+   */
+  JsonNode awaitSyncedSince(String commit, java.time.Instant since, Duration timeout) {
+    return Waiter.await("a sync of " + commit + " by " + source + " after " + since, timeout, Duration.ofMillis(50),
+        () -> {
+          JsonNode view = sourceStatus();
+          String finished = view.path("lastSync").path("finishedAt").asText("");
+          boolean fresh = !finished.isEmpty() && java.time.Instant.parse(finished).isAfter(since);
+          return fresh && commit.equals(view.path("applied").path("sha").asText()) ? view : null;
+        }, this::exited);
   }
 
   /** The agent's heap in use, from its own metrics ({@code jvm_memory_used_bytes{area="heap"}}). */
@@ -153,6 +168,11 @@ final class BenchAgent implements AutoCloseable {
         .filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
+  }
+
+  /** Null while the agent runs; else why waiting for it is pointless. */
+  String exited() {
+    return process.isAlive() ? null : "the agent exited:\n" + process.logTail();
   }
 
   long residentBytes() {

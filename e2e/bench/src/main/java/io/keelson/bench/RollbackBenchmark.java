@@ -12,6 +12,7 @@ import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
 import io.keelson.testkit.Cluster;
 import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.Waiter;
 import io.keelson.testkit.LoopbackExporter;
 import io.keelson.testkit.PrometheusServer;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -96,8 +97,8 @@ final class RollbackBenchmark {
         PolicyRef policy = PolicyRef.of(client.resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(APP)
             .get());
         IstioRouter router = new IstioRouter(client);
-        Poll.until("the canary's weight back to 0", TIMEOUT, Duration.ofMillis(20),
-            () -> router.current(policy).filter(Routes::allStable).orElse(null));
+        Waiter.await("the canary's weight back to 0", TIMEOUT, Duration.ofMillis(20),
+            () -> router.current(policy).filter(Routes::allStable).orElse(null), () -> null);
         double seconds = (System.nanoTime() - breach) / 1e9;
         ReleasePolicyStatus failed = awaitRelease(client, "the release failed",
             s -> s.getPhase() == ReleasePhase.Failed);
@@ -124,11 +125,11 @@ final class RollbackBenchmark {
 
   private static ReleasePolicyStatus awaitRelease(KubernetesClient client, String what,
       Predicate<ReleasePolicyStatus> condition) {
-    return Poll.until(what, TIMEOUT, Duration.ofMillis(100), () -> {
+    return Waiter.await(what, TIMEOUT, Duration.ofMillis(100), () -> {
       ReleasePolicy policy = client.resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(APP).get();
       ReleasePolicyStatus status = policy == null || policy.getStatus() == null ? null : policy.getStatus();
       return status != null && condition.test(status) ? status : null;
-    });
+    }, () -> null);
   }
 
   /** The namespace, Deployment, Service and ReleasePolicy, with the pod template at {@code version}. */

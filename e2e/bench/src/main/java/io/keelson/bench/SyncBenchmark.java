@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.Waiter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,8 +113,9 @@ final class SyncBenchmark {
     if (size == options.largest() && options.runs(Section.ONE_OBJECT_CHANGE)) {
       BenchAgent.Settings polling = new BenchAgent.Settings("keelson-" + source + "-polling", source,
           plane.kubeconfigFile(), git.url(source), POLL_INTERVAL, null);
+      java.time.Instant started = java.time.Instant.now();
       try (BenchAgent agent = BenchAgent.start(polling, workDir.resolve("agents"))) {
-        agent.awaitApplied(repo.head(), SYNC_TIMEOUT);
+        agent.awaitSyncedSince(repo.head(), started, SYNC_TIMEOUT);
         commitLatency("polling", "polling (" + POLL_INTERVAL.toSeconds() + " s interval)", repo, keelsonPrefix, () -> { });
       }
     }
@@ -192,10 +194,10 @@ final class SyncBenchmark {
       RequestCounts before = requests.now();
       long start = System.nanoTime();
       agent.manualSync();
-      JsonNode after = Poll.until("a no-op resync to finish", SYNC_TIMEOUT, Duration.ofMillis(50), () -> {
+      JsonNode after = Waiter.await("a no-op resync to finish", SYNC_TIMEOUT, Duration.ofMillis(50), () -> {
         JsonNode view = agent.sourceStatus();
         return finishedBefore.equals(view.path("lastSync").path("finishedAt").asText()) ? null : view;
-      });
+      }, agent::exited);
       walls.add((System.nanoTime() - start) / 1e9);
       cpus.add((agent.cpuTime().minus(cpuBefore)).toNanos() / 1e9);
       RequestCounts counts = requests.now().since(before);
@@ -269,7 +271,7 @@ final class SyncBenchmark {
       awaitValue(ns, name, "v0", CHANGE_TIMEOUT);
       latencies.add((System.nanoTime() - start) / 1e9);
       // The informer's next event must not be this edit's echo.
-      Poll.sleep(Duration.ofMillis(200));
+      pause(Duration.ofMillis(200));
     }
     double p50 = Percentiles.of(latencies, 50);
     int size = options.largest();
@@ -299,11 +301,20 @@ final class SyncBenchmark {
     return after.entrySet().stream().filter(e -> !e.getValue().equals(before.get(e.getKey()))).count();
   }
 
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   private void awaitValue(String ns, String name, String value, Duration timeout) {
     Supplier<Boolean> live = () -> {
       ConfigMap map = client.configMaps().inNamespace(ns).withName(name).get();
       return map != null && map.getData() != null && value.equals(map.getData().get("value")) ? Boolean.TRUE : null;
     };
-    Poll.until(ns + "/" + name + " value " + value, timeout, WATCH_EVERY, live);
+    Waiter.await(ns + "/" + name + " value " + value, timeout, WATCH_EVERY, live, () -> null);
   }
 }
