@@ -5,15 +5,16 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 /** Polls a condition until it holds, failing with what was last seen. */
-final class Waiter {
+public final class Waiter {
 
   private Waiter() {}
 
   /**
    * Calls {@code probe} every {@code every} until it returns a non-null value; an exception from the
-   * probe counts as "not yet". {@code alive} is checked each time so a crashed server fails fast.
+   * probe counts as "not yet". {@code failure} is checked each time (null: all is well), so a crashed server
+   * fails fast.
    */
-  static <T> T await(String what, Duration timeout, Duration every, Supplier<T> probe, Supplier<String> failure) {
+  public static <T> T await(String what, Duration timeout, Duration every, Supplier<T> probe, Supplier<String> failure) {
     Instant deadline = Instant.now().plus(timeout);
     RuntimeException last = null;
     while (Instant.now().isBefore(deadline)) {

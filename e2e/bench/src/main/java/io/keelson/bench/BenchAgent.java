@@ -1,0 +1,211 @@
+package io.keelson.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keelson.agent.auth.WebhookSignatures;
+import io.keelson.testkit.AgentProcess;
+import io.keelson.testkit.Waiter;
+import io.keelson.testkit.LoopbackPorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The agent as its own JVM with one Git source, configured as a pod would be (leader election on, loopback
+ * ports), plus what the benchmark asks of it: webhooks, manual syncs, its status and its heap.
+ */
+final class BenchAgent implements AutoCloseable {
+
+  static final String AGENT_NAMESPACE = "keelson-system";
+  static final List<String> JVM_OPTIONS = List.of("-Xmx512m");
+  private static final String API_TOKEN = "bench-api-token";
+  private static final String WEBHOOK_SECRET = "bench-webhook-secret";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final AgentProcess process;
+  private final String source;
+
+  private BenchAgent(AgentProcess process, String source) {
+    this.process = process;
+    this.source = source;
+  }
+
+  /** Where the release controller finds Prometheus, and how often it ticks; null leaves it off. */
+  record Releases(URI prometheusUrl, Duration tickInterval) {}
+
+  record Settings(String name, String source, Path kubeconfig, String gitUrl, Duration interval, Releases releases) {}
+
+  /** The namespace the agent keeps its Lease, inventories and status in, as the Helm chart creates it. */
+  static void createNamespace(io.fabric8.kubernetes.client.KubernetesClient client) {
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName(AGENT_NAMESPACE).endMetadata().build()).serverSideApply();
+  }
+
+  static BenchAgent start(Settings settings, Path workDir) {
+    int port = LoopbackPorts.free();
+    int adminPort = LoopbackPorts.free();
+    try {
+      Path dir = Files.createDirectories(workDir.resolve(settings.name()));
+      Files.writeString(dir.resolve("api-token"), API_TOKEN);
+      Files.writeString(dir.resolve("webhook-secret"), WEBHOOK_SECRET);
+      Releases releases = settings.releases();
+      String releaseController = releases == null ? "releaseController: {enabled: false}" : """
+          releaseController:
+            prometheusUrl: %s
+            tickInterval: %dms
+            queryTimeout: 3s""".formatted(releases.prometheusUrl(), releases.tickInterval().toMillis());
+      Path config = dir.resolve("keelson.yml");
+      Files.writeString(config, """
+          agentNamespace: %1$s
+          identity: %2$s
+          kubeconfig: %3$s
+          cacheDirectory: %4$s/cache
+          apiToken: {file: %4$s/api-token}
+          sources:
+            - name: %5$s
+              url: %6$s
+              ref: main
+              paths: [%7$s]
+              interval: %8$dms
+              timeout: 60s
+              healthTimeout: 0s
+              defaultNamespace: default
+              webhookSecret: {file: %4$s/webhook-secret}
+          %9$s
+          leaderElection:
+            enabled: true
+            leaseName: %2$s
+            leaseDuration: 15s
+            renewDeadline: 10s
+            retryPeriod: 2s
+          server:
+            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %10$d}]
+            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %11$d}]
+            requestLog: {appenders: []}
+          logging:
+            level: INFO
+          """.formatted(AGENT_NAMESPACE, settings.name(), settings.kubeconfig(), dir, settings.source(),
+          settings.gitUrl(), BenchRepo.PATH, settings.interval().toMillis(), releaseController, port, adminPort));
+      return new BenchAgent(AgentProcess.start(settings.name(), config, dir, port, adminPort, JVM_OPTIONS),
+          settings.source());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the agent's configuration", e);
+    }
+  }
+
+  /** A GitHub-style push webhook with a valid HMAC signature; the agent answers 202 and syncs. */
+  void webhook() {
+    byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/hooks/" + source))
+        .header("Content-Type", "application/json")
+        .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    expect(response, 202, "webhook");
+  }
+
+  /** A manual sync with the bearer token, as the on-call engineer would ask for one. */
+  void manualSync() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/api/v1/sources/" + source + "/sync"))
+        .header("Authorization", "Bearer " + API_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+    if (response.statusCode() / 100 != 2) {
+      throw new IllegalStateException("manual sync answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  /** This source's entry in {@code GET /api/v1/status}. */
+  JsonNode sourceStatus() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/api/v1/status"))
+        .timeout(Duration.ofSeconds(10)).build());
+    expect(response, 200, "status");
+    try {
+      for (JsonNode view : JSON.readTree(response.body()).path("sources")) {
+        if (source.equals(view.path("name").asText())) {
+          return view;
+        }
+      }
+      return JSON.missingNode();
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable status", e);
+    }
+  }
+
+  /** Waits until the status shows {@code commit} applied; returns the source's status then. */
+  JsonNode awaitApplied(String commit, Duration timeout) {
+    return Waiter.await("revision " + commit + " applied by " + source, timeout, Duration.ofMillis(50), () -> {
+      JsonNode view = sourceStatus();
+      return commit.equals(view.path("applied").path("sha").asText()) ? view : null;
+    }, this::exited);
+  }
+
+  /**
+   * Waits until a sync that finished after {@code since} shows {@code commit} applied: a restarted agent shows
+   * its stored status at once, before its own first sync has run.
+   */
+  JsonNode awaitSyncedSince(String commit, java.time.Instant since, Duration timeout) {
+    return Waiter.await("a sync of " + commit + " by " + source + " after " + since, timeout, Duration.ofMillis(50),
+        () -> {
+          JsonNode view = sourceStatus();
+          String finished = view.path("lastSync").path("finishedAt").asText("");
+          boolean fresh = !finished.isEmpty() && java.time.Instant.parse(finished).isAfter(since);
+          return fresh && commit.equals(view.path("applied").path("sha").asText()) ? view : null;
+        }, this::exited);
+  }
+
+  /** The agent's heap in use, from its own metrics ({@code jvm_memory_used_bytes{area="heap"}}). */
+  long heapBytes() {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(process.adminUrl("/metrics")).build());
+    expect(response, 200, "admin metrics");
+    return (long) response.body().lines()
+        .filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  /** Null while the agent runs; else why waiting for it is pointless. */
+  String exited() {
+    return process.isAlive() ? null : "the agent exited:\n" + process.logTail();
+  }
+
+  long residentBytes() {
+    return process.residentBytes();
+  }
+
+  Duration cpuTime() {
+    return process.cpuTime();
+  }
+
+  String logTail() {
+    return process.logTail();
+  }
+
+  private static void expect(HttpResponse<String> response, int status, String what) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException(what + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
