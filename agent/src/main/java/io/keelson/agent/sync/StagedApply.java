@@ -166,12 +166,23 @@ final class StagedApply {
         return new Prepared(candidate, new Change(ref, Action.SKIPPED, Ownership.RECONCILE_ANNOTATION + ": disabled in Git"),
             null, null);
       }
-      GenericKubernetesResource live = manager.get(ref).orElse(null);
-      if (live != null && Ownership.disabled(live.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION)) {
-        return new Prepared(candidate, new Change(ref, Action.SKIPPED,
-            Ownership.RECONCILE_ANNOTATION + ": disabled on the live object"), live, null);
+      // The dry run first: when it would create the object there is nothing live to read, so a cold sync
+      // costs two requests per object (dry run, apply), not three.
+      GenericKubernetesResource dryRun;
+      try {
+        dryRun = manager.dryRunApply(object);
+      } catch (KubernetesClientException refused) {
+        // A live object Keelson must leave alone is skipped even when Git's version would be refused.
+        Optional<GenericKubernetesResource> live = manager.get(ref).filter(StagedApply::reconcileDisabled);
+        if (live.isPresent()) {
+          return skippedLive(candidate, live.get());
+        }
+        throw refused;
       }
-      GenericKubernetesResource dryRun = manager.dryRunApply(object);
+      GenericKubernetesResource live = ResourceManager.wouldCreate(dryRun) ? null : manager.get(ref).orElse(null);
+      if (live != null && reconcileDisabled(live)) {
+        return skippedLive(candidate, live);
+      }
       if (live != null && !ObjectComparison.differs(manager.asMap(dryRun), manager.asMap(live))) {
         return new Prepared(candidate, Change.of(ref, Action.UNCHANGED), live, null);
       }
@@ -180,6 +191,15 @@ final class StagedApply {
       return new Prepared(candidate, Change.of(ref, Action.FAILED), null,
           new ObjectError(ref, desired.origin(), SecretRedaction.redact(reason(e), asMap)));
     }
+  }
+
+  private static boolean reconcileDisabled(GenericKubernetesResource live) {
+    return Ownership.disabled(live.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION);
+  }
+
+  private static Prepared skippedLive(Candidate candidate, GenericKubernetesResource live) {
+    return new Prepared(candidate, new Change(candidate.desired().ref(), Action.SKIPPED,
+        Ownership.RECONCILE_ANNOTATION + ": disabled on the live object"), live, null);
   }
 
   /** Writes what the dry run said would change, rank by rank in kind order; parallel within a rank. */
