@@ -6,10 +6,10 @@ import io.dropwizard.testing.DropwizardTestSupport;
 import io.keelson.agent.KeelsonApplication;
 import io.keelson.agent.auth.WebhookSignatures;
 import io.keelson.agent.config.KeelsonConfiguration;
+import io.keelson.testkit.LoopbackHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,6 @@ final class RunningAgent implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final DropwizardTestSupport<KeelsonConfiguration> support;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private RunningAgent(DropwizardTestSupport<KeelsonConfiguration> support) {
     this.support = support;
@@ -147,15 +146,9 @@ final class RunningAgent implements AutoCloseable {
   }
 
   private HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return LoopbackHttp.send(request);
   }
+
 
   @Override
   public void close() {

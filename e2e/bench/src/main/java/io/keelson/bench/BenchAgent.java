@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.agent.auth.WebhookSignatures;
 import io.keelson.testkit.AgentProcess;
+import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.Waiter;
 import io.keelson.testkit.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,6 @@ final class BenchAgent implements AutoCloseable {
   private static final String API_TOKEN = "bench-api-token";
   private static final String WEBHOOK_SECRET = "bench-webhook-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final AgentProcess process;
   private final String source;
@@ -194,15 +193,9 @@ final class BenchAgent implements AutoCloseable {
   }
 
   private static HttpResponse<String> send(HttpRequest request) {
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return LoopbackHttp.send(request);
   }
+
 
   @Override
   public void close() {

@@ -10,12 +10,12 @@ import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.sandbox.Sandbox;
 import io.keelson.sandbox.SandboxOptions;
 import io.keelson.sandbox.SandboxRepo;
+import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.ProjectTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,6 @@ final class ShopSandbox implements AutoCloseable {
   static final String DEPLOYMENT_FILE = "manifests/shop/cart/deployment.yaml";
   static final String CART_HOST = "cart.shop.svc.cluster.local";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final Sandbox sandbox;
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
@@ -216,15 +215,9 @@ final class ShopSandbox implements AutoCloseable {
   }
 
   HttpResponse<String> send(HttpRequest request) {
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return LoopbackHttp.send(request);
   }
+
 
   private JsonNode getJson(URI uri) {
     try {
