@@ -1,5 +1,6 @@
 package io.keelson.agent.git;
 
+import io.keelson.testkit.GitDaemon;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -11,7 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +22,10 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -110,40 +108,19 @@ public final class GitServers implements AutoCloseable {
 
   /** {@code git daemon}, anonymous, serving every repository under the base directory. */
   public Running daemon() {
-    int port = freePort();
-    ProcessBuilder builder = new ProcessBuilder("git", "daemon", "--listen=127.0.0.1", "--port=" + port,
-        "--export-all", "--reuseaddr", "--informative-errors", "--base-path=" + base, base.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(base.resolve("daemon-" + port + ".log").toFile());
-    builder.environment().put("HOME", base.toString());
-    builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    GitDaemon server = GitDaemon.serve(base);
     Running daemon = new Running() {
       @Override
       public String url(String repository) {
-        return "git://127.0.0.1:" + port + "/" + repository + ".git";
+        return server.url(repository + ".git");
       }
 
       @Override
       public void close() {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-          if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        server.close();
       }
     };
     running.add(daemon);
-    awaitListening(port, process, Duration.ofSeconds(20));
     return daemon;
   }
 
@@ -282,27 +259,6 @@ public final class GitServers implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void awaitListening(int port, Process process, Duration limit) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("git daemon exited with " + process.exitValue());
-      }
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException e) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
-    throw new IllegalStateException("git daemon did not listen on port " + port + " within " + limit);
   }
 
   /** HTTP Basic authentication in front of the Git servlet, with a constant-time password comparison. */

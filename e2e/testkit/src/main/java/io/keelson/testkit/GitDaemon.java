@@ -33,8 +33,9 @@ public final class GitDaemon implements AutoCloseable {
       throw new UncheckedIOException("cannot create a temporary directory", e);
     }
     int port = LoopbackPorts.free();
+    // Neither the user's nor the system's Git configuration may change what is served.
     SupervisedProcess process = SupervisedProcess.start("git-daemon", workDir, List.of(
-        "git", "daemon", "--reuseaddr", "--export-all", "--informative-errors",
+        "env", "HOME=" + workDir, "GIT_CONFIG_NOSYSTEM=1", "git", "daemon", "--reuseaddr", "--export-all", "--informative-errors",
         "--listen=127.0.0.1", "--port=" + port, "--base-path=" + baseDirectory.toAbsolutePath(),
         baseDirectory.toAbsolutePath().toString()));
     GitDaemon daemon = new GitDaemon(process, workDir, port);
