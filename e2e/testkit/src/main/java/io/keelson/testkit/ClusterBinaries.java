@@ -2,6 +2,7 @@ package io.keelson.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,9 +18,12 @@ public record ClusterBinaries(ControlPlaneBinaries controlPlane, Path controller
   }
 
   static ClusterBinaries locate(Map<String, String> env) {
-    ControlPlaneBinaries controlPlane = ControlPlaneBinaries.locate(env);
-    // The script builds what KUBEBUILDER_ASSETS lacks and always caches kwok's stages.
+    // One run of the script builds what KUBEBUILDER_ASSETS lacks and caches kwok's stages; the control
+    // plane's own binaries are then found without running it again.
     Path cache = Path.of(ProjectTools.run("control-plane", "--all"));
+    Map<String, String> withCache = new HashMap<>(env);
+    withCache.putIfAbsent("KUBEBUILDER_ASSETS", cache.toString());
+    ControlPlaneBinaries controlPlane = ControlPlaneBinaries.locate(withCache);
     String assets = env.get("KUBEBUILDER_ASSETS");
     Path directory = assets != null && !assets.isBlank() && Files.isExecutable(Path.of(assets, "kwok"))
         && Files.isExecutable(Path.of(assets, "kube-scheduler"))
