@@ -101,7 +101,16 @@ final class DriftWatcher implements AutoCloseable {
 
   /** {@link #ANY_NAMESPACE} for cluster-scoped kinds and when every namespace is allowed. */
   private Set<String> watchedNamespaces(ResourceDefinitionContext kind) {
-    return kind.isNamespaceScoped() && !namespaces.isEmpty() ? namespaces : Set.of(ANY_NAMESPACE);
+    return perNamespace(kind) ? namespaces : Set.of(ANY_NAMESPACE);
+  }
+
+  /** The informer scope that sees an object of {@code kind} in {@code namespace}. */
+  private String watchedAs(ResourceDefinitionContext kind, String namespace) {
+    return perNamespace(kind) ? namespace : ANY_NAMESPACE;
+  }
+
+  private boolean perNamespace(ResourceDefinitionContext kind) {
+    return kind.isNamespaceScoped() && !namespaces.isEmpty();
   }
 
   /** One informer's reach: a kind, in one namespace or in all. */
@@ -120,8 +129,8 @@ final class DriftWatcher implements AutoCloseable {
    */
   Optional<GenericKubernetesResource> cached(ObjectRef ref) {
     Optional<ResourceDefinitionContext> kind = manager.discovery().find(ref.apiVersion(), ref.kind());
-    SharedIndexInformer<GenericKubernetesResource> informer = kind.map(k -> informers.get(new Scope(k,
-        k.isNamespaceScoped() && !namespaces.isEmpty() ? ref.namespace() : ANY_NAMESPACE).key())).orElse(null);
+    SharedIndexInformer<GenericKubernetesResource> informer =
+        kind.map(k -> informers.get(new Scope(k, watchedAs(k, ref.namespace())).key())).orElse(null);
     if (informer == null || !informer.hasSynced() || !informer.isWatching()) {
       return Optional.empty();
     }
