@@ -104,6 +104,19 @@ final class DriftWatcher implements AutoCloseable {
     return perNamespace(kind) ? namespaces : Set.of(ANY_NAMESPACE);
   }
 
+  /**
+   * Adds objects a failed sync wrote to what is watched, keeping the rest as the last applied revision has
+   * it: what was written is Git's now, what was not still serves from before.
+   */
+  synchronized void include(Map<ObjectRef, DesiredObject> written) {
+    if (written.isEmpty()) {
+      return;
+    }
+    Map<ObjectRef, DesiredObject> merged = new HashMap<>(desired);
+    merged.putAll(written);
+    watch(merged);
+  }
+
   /** The informer scope that sees an object of {@code kind} in {@code namespace}. */
   private String watchedAs(ResourceDefinitionContext kind, String namespace) {
     return perNamespace(kind) ? namespace : ANY_NAMESPACE;

@@ -13,7 +13,8 @@ import java.util.Optional;
  * rendered from it.
  *
  * @param outcome APPLIED (every object applied), REJECTED (render or the dry-run gate failed: nothing
- *     written, nothing pruned, the last good revision stays) or FAILED (written in part)
+ *     written, nothing pruned, the last good revision stays) or FAILED (a write was refused, even after its
+ *     dry run passed: written in part, nothing pruned, the inventory keeps every object it held)
  * @param notConverged one line saying why the cluster does not match the revision, empty when it does
  */
 public record SyncResult(String source, String revision, Outcome outcome, ChangeSet changes,
@@ -30,5 +31,16 @@ public record SyncResult(String source, String revision, Outcome outcome, Change
 
   public boolean converged() {
     return notConverged.isEmpty();
+  }
+
+  /**
+   * One line for logs, Events and status: the ChangeSet's counts, or for a sync that got no further than the
+   * gate, that nothing was written and why (never a bare "no objects").
+   */
+  public String summary() {
+    if (changes.changes().isEmpty() && outcome != Outcome.APPLIED) {
+      return "nothing written: " + notConverged;
+    }
+    return changes.summary();
   }
 }

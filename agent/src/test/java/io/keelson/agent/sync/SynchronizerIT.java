@@ -66,7 +66,7 @@ class SynchronizerIT {
         """.formatted(name, colour);
   }
 
-  private static String deployment(String name, String extra) {
+  static String deployment(String name, String extra) {
     return """
         apiVersion: apps/v1
         kind: Deployment
