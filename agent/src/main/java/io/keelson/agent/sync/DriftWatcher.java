@@ -198,17 +198,17 @@ final class DriftWatcher implements AutoCloseable {
       if (object == null) {
         return;
       }
-      if (owner == DELETED && manager.get(ref).isPresent()) {
-        // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
-        LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
-        return;
-      }
       try {
+        if (owner == DELETED && manager.get(ref).isPresent()) {
+          // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
+          LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
+          return;
+        }
         outcome = applier.runOne(object);
       } catch (RuntimeException e) {
-        LOG.warn("drift correction of {} failed: {}", ref, e.getMessage());
-        record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
-            e.getMessage()));
+        String message = SecretRedaction.redact(e, manager.asMap(object.object()));
+        LOG.warn("drift correction of {} failed: {}", ref, message);
+        record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(), message));
         return;
       }
     }

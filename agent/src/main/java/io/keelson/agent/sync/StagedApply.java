@@ -206,7 +206,7 @@ final class StagedApply {
       return new Prepared(candidate, Change.of(ref, live == null ? Action.CREATED : Action.CONFIGURED), live, null);
     } catch (KubernetesClientException e) {
       return new Prepared(candidate, Change.of(ref, Action.FAILED), null,
-          new ObjectError(ref, desired.origin(), SecretRedaction.redact(reason(e), asMap)));
+          new ObjectError(ref, desired.origin(), SecretRedaction.redact(e, asMap)));
     }
   }
 
@@ -242,7 +242,7 @@ final class StagedApply {
         applied.put(ref, result);
         state.established(ref, prepared.candidate().hash(), result);
       } catch (KubernetesClientException e) {
-        return new Change(ref, Action.FAILED, SecretRedaction.redact(reason(e),
+        return new Change(ref, Action.FAILED, SecretRedaction.redact(e,
             manager.asMap(prepared.desired().object())));
       }
     } else if (prepared.live() != null) {
