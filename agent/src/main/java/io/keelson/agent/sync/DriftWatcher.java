@@ -213,8 +213,10 @@ final class DriftWatcher implements AutoCloseable {
       }
     }
     if (!outcome.ok()) {
-      record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
-          outcome.errors().get(0).message()));
+      // Refused at the dry run, or at the write after the dry run passed.
+      String message = outcome.errors().isEmpty() ? outcome.changes().with(Action.FAILED).get(0).reason()
+          : outcome.errors().get(0).message();
+      record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(), message));
       return;
     }
     Change change = outcome.changes().changes().get(0);

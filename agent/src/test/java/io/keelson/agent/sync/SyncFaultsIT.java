@@ -144,8 +144,8 @@ class SyncFaultsIT {
     String group = ns.name().replace("-", "") + ".example.com";
     String crd = "widgets." + group;
     client.resource(crd(group, "Widget", "widget")).create();
-    ResourceManager manager = new ResourceManager(client, new ApiDiscovery(client, Clock.systemUTC()));
-    manager.awaitEstablished(crd, Duration.ofSeconds(30));
+    Waiter.await("the API server to serve " + group, Duration.ofSeconds(30), Duration.ofMillis(200),
+        () -> served(client, group) ? Boolean.TRUE : null, () -> null);
     RepoTree tree = new RepoTree(repo).write("widget.yaml", """
         apiVersion: %s/v1
         kind: Widget
@@ -157,8 +157,7 @@ class SyncFaultsIT {
 
     client.apiextensions().v1().customResourceDefinitions().withName(crd).delete();
     Waiter.await("the API server to stop serving " + group, Duration.ofSeconds(30), Duration.ofMillis(200),
-        () -> client.getApiGroups().getGroups().stream().noneMatch(g -> g.getName().equals(group)) ? Boolean.TRUE
-            : null, () -> null);
+        () -> served(client, group) ? null : Boolean.TRUE, () -> null);
     SyncResult result = sync.sync(tree.delete("widget.yaml").snapshot());
 
     assertThat(result.outcome()).isEqualTo(SyncResult.Outcome.APPLIED);
@@ -249,6 +248,10 @@ class SyncFaultsIT {
               schema:
                 openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
         """.formatted(group, kind, singular);
+  }
+
+  private static boolean served(KubernetesClient client, String group) {
+    return client.getApiGroups().getGroups().stream().anyMatch(g -> g.getName().equals(group));
   }
 
   private static List<Event> events(KubernetesClient client, String namespace, String regarding) {
