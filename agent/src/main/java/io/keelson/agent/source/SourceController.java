@@ -120,7 +120,7 @@ public final class SourceController implements AutoCloseable {
     }
     lastOutcome = result.outcome();
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
-      releases.observed(name, synchronizer.releases(), fetched.sha());
+      releases.observed(name, result.releases(), fetched.sha());
     }
     update(SourceViews.synced(view, result, revision));
   }

@@ -3,6 +3,7 @@ package io.keelson.agent.sync;
 import io.keelson.agent.health.Health;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.plan.ChangeSet;
+import io.keelson.release.deploy.ReleaseAwareRender;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,10 +17,12 @@ import java.util.Optional;
  *     written, nothing pruned, the last good revision stays) or FAILED (a write was refused, even after its
  *     dry run passed: written in part, nothing pruned, the inventory keeps every object it held)
  * @param notConverged one line saying why the cluster does not match the revision, empty when it does
+ * @param releases where each governed Deployment stands in this render, for the release controller
  */
 public record SyncResult(String source, String revision, Outcome outcome, ChangeSet changes,
     List<RenderError> renderErrors, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
-    List<Health> health, String notConverged, Instant finishedAt, Duration duration) {
+    List<Health> health, String notConverged, Instant finishedAt, Duration duration,
+    List<ReleaseAwareRender.Release> releases) {
 
   public enum Outcome { APPLIED, REJECTED, FAILED }
 
@@ -27,6 +30,7 @@ public record SyncResult(String source, String revision, Outcome outcome, Change
     renderErrors = List.copyOf(renderErrors);
     objectErrors = List.copyOf(objectErrors);
     health = List.copyOf(health);
+    releases = List.copyOf(releases);
   }
 
   public boolean converged() {

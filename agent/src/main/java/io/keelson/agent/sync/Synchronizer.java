@@ -6,10 +6,12 @@ import io.keelson.agent.health.Health;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.Ownership;
+import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.ChangeSet;
 import io.keelson.agent.plan.DesiredHash;
 import io.keelson.agent.render.ManifestRenderer;
+import io.keelson.agent.render.ReleaseStage;
 import io.keelson.agent.render.RenderOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,33 +93,35 @@ public final class Synchronizer implements AutoCloseable {
       }
       List<Health> readiness = health.await(applied.outcome().applied(), options.healthTimeout());
       return finish(snapshot, start, SyncResult.Outcome.APPLIED,
-          applied.outcome().changes().plus(applied.pruned().changes()), applied.rendered(), List.of(),
+          applied.outcome().changes().plus(applied.pruned().changes()), applied.staged(), List.of(),
           applied.pruned().refusal(), readiness, "");
     }
   }
 
   /** What the locked part of a sync did; {@code result} is set when the sync ended there (rejected or failed). */
-  private record Applied(SyncResult result, Rendered rendered, StagedApply.Outcome outcome, Pruner.Result pruned) {}
+  private record Applied(SyncResult result, ReleaseStage.Result staged, StagedApply.Outcome outcome,
+      Pruner.Result pruned) {}
 
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
     long generation = manager.discovery().generation();
-    Rendered rendered = transform.apply(renders.render(snapshot, generation,
+    ReleaseStage.Result staged = transform.apply(renders.render(snapshot, generation,
         () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced)));
+    Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
       refusals.clear();
-      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
-          List.of(), Optional.empty(), List.of(), ""), rendered, null, null);
+      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), staged,
+          List.of(), Optional.empty(), List.of(), ""), staged, null, null);
     }
     List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
     Optional<RefusedRevisions.Refusal> standing = refusals.standing(snapshot.revision(), () -> fingerprint(desired),
         generation);
     if (standing.isPresent()) {
       RefusedRevisions.Refusal refusal = standing.get();
-      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
+      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), staged,
           refusal.errors(), Optional.empty(), List.of(), " (the API server refused this render at " + refusal.at()
               + "; asked again on a new commit, a changed render or API, or after " + refusal.recheckAt() + ")"),
-          rendered, null, null);
+          staged, null, null);
     }
     Optional<Inventory> stored = inventories.read(options.source());
     Inventory previous = stored.orElse(Inventory.empty());
@@ -139,8 +143,8 @@ public final class Synchronizer implements AutoCloseable {
       }
       drift.include(desired.stream().filter(o -> applied.applied().containsKey(o.ref()))
           .collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a, LinkedHashMap::new)));
-      return new Applied(finish(snapshot, start, outcome, applied.changes(), rendered, applied.errors(),
-          Optional.empty(), List.of(), ""), rendered, applied, null);
+      return new Applied(finish(snapshot, start, outcome, applied.changes(), staged, applied.errors(),
+          Optional.empty(), List.of(), ""), staged, applied, null);
     }
     refusals.clear();
 
@@ -150,13 +154,7 @@ public final class Synchronizer implements AutoCloseable {
     state.retainOnly(current.objects());
     drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
         LinkedHashMap::new)));
-    return new Applied(null, rendered, applied, pruned);
-  }
-
-
-  /** Where each governed Deployment stood in the last sync's render, for the release controller. */
-  public java.util.List<io.keelson.release.deploy.ReleaseAwareRender.Release> releases() {
-    return transform.releases();
+    return new Applied(null, staged, applied, pruned);
   }
 
   /** Stops correcting drift until the next sync (this replica is no longer the leader). */
@@ -171,13 +169,13 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   private SyncResult finish(Snapshot snapshot, Instant start, SyncResult.Outcome outcome, ChangeSet changes,
-      Rendered rendered, List<ObjectError> objectErrors, Optional<String> pruneRefusal, List<Health> readiness,
-      String remark) {
-    String notConverged = Convergence.explain(rendered.errors(), objectErrors, changes, pruneRefusal, readiness)
-        + remark;
+      ReleaseStage.Result staged, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
+      List<Health> readiness, String remark) {
+    List<RenderError> renderErrors = staged.rendered().errors();
+    String notConverged = Convergence.explain(renderErrors, objectErrors, changes, pruneRefusal, readiness) + remark;
     Instant end = clock.instant();
-    SyncResult result = new SyncResult(options.source(), snapshot.revision(), outcome, changes, rendered.errors(),
-        objectErrors, pruneRefusal, readiness, notConverged, end, Duration.between(start, end));
+    SyncResult result = new SyncResult(options.source(), snapshot.revision(), outcome, changes, renderErrors,
+        objectErrors, pruneRefusal, readiness, notConverged, end, Duration.between(start, end), staged.releases());
     String line = result.summary();
     LOG.info("sync {}@{}: {} — {}", options.source(), snapshot.revision(), outcome,
         notConverged.isEmpty() || line.contains(notConverged) ? line : line + "; not converged: " + notConverged);

@@ -26,7 +26,7 @@ class SourceViewsTest {
   private static SyncResult result(String revision, SyncResult.Outcome outcome, List<Change> changes,
       Optional<String> pruneRefusal, String notConverged, int second) {
     return new SyncResult("shop", revision, outcome, new ChangeSet(changes), List.of(), List.of(), pruneRefusal,
-        List.of(), notConverged, NOW.plusSeconds(second), Duration.ofMillis(100));
+        List.of(), notConverged, NOW.plusSeconds(second), Duration.ofMillis(100), List.of());
   }
 
   private static SourceView after(SourceView view, SyncResult result) {
