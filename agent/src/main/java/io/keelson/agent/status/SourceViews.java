@@ -104,9 +104,11 @@ public final class SourceViews {
     return bounded(next, MAX_SYNCS);
   }
 
+  /** The same revision with the same outcome and changes; a rejection's wording may differ (a remembered verdict). */
   private static boolean sameAs(SyncView a, SyncView b) {
     return a.outcome().equals(b.outcome()) && Objects.equals(a.revision(), b.revision())
-        && a.summary().equals(b.summary()) && a.changes().equals(b.changes());
+        && a.changes().equals(b.changes())
+        && (a.summary().equals(b.summary()) || SyncResult.Outcome.REJECTED.name().equals(a.outcome()));
   }
 
   /** Stored views written before the history existed have none. */

@@ -59,7 +59,8 @@ class SourceViewsTest {
     SyncResult refused = result("c2", SyncResult.Outcome.REJECTED, List.of(), Optional.empty(),
         "revision rejected by the API server: Deployment shop/cart: selector", 1);
     view = after(after(view, refused), result("c2", SyncResult.Outcome.REJECTED, List.of(), Optional.empty(),
-        "revision rejected by the API server: Deployment shop/cart: selector", 2));
+        "revision rejected by the API server: Deployment shop/cart: selector (the API server refused this render"
+            + " at 10:00:01)", 2));
     assertThat(view.recentSyncs()).extracting(SyncView::summary)
         .containsExactly("nothing written: revision rejected by the API server: Deployment shop/cart: selector");
 
