@@ -118,7 +118,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
       SourceView initial = persisted.getOrDefault(source.getName(),
-          SourceViews.initial(source.getName(), source.getUrl(), source.getRef(), source.getPaths()));
+          SourceViews.initial(source.getName(), git.settings().displayUrl(), source.getRef(), source.getPaths()));
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
           metrics, events, clock, initial, changed -> store.write(status.get().live()), releases::observed);
       self.set(controller);

@@ -195,11 +195,8 @@ public final class GitServers implements AutoCloseable {
     }
   }
 
-  /**
-   * A TCP server that accepts connections and never sends a byte: a hung server. Its URL is an HTTP one, since
-   * JGit enforces read timeouts on HTTP connections, but not on {@code git://} sockets (see {@link GitSource}).
-   */
-  Running silent() {
+  /** A TCP server that accepts connections and never sends a byte: a hung server, whatever the protocol. */
+  public Silent silent() {
     ServerSocket socket;
     try {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -221,10 +218,10 @@ public final class GitServers implements AutoCloseable {
     }, "silent-git-server");
     acceptor.setDaemon(true);
     acceptor.start();
-    Running silent = new Running() {
+    Silent silent = new Silent() {
       @Override
-      public String url(String repository) {
-        return "http://127.0.0.1:" + socket.getLocalPort() + "/git/" + repository + ".git";
+      public String url(String scheme, String repository) {
+        return scheme + "://127.0.0.1:" + socket.getLocalPort() + "/" + repository + ".git";
       }
 
       @Override
@@ -245,6 +242,17 @@ public final class GitServers implements AutoCloseable {
     return silent;
   }
 
+  /** A hung server: any scheme's URL reaches it, since it never gets as far as speaking a protocol. */
+  public interface Silent extends Running {
+
+    String url(String scheme, String repository);
+
+    @Override
+    default String url(String repository) {
+      return url("http", repository);
+    }
+  }
+
   @Override
   public void close() {
     for (Running server : running) {
@@ -253,7 +261,8 @@ public final class GitServers implements AutoCloseable {
     running.clear();
   }
 
-  private static int freePort() {
+  /** A loopback port nobody listens on (as when a server is stopped). */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -237,6 +237,29 @@ class GitSourceIT {
   }
 
   @Test
+  void aTokenWrittenIntoTheUrlNeverAppearsInAnError() {
+    String token = "ghp_SENTINEL0123456789";
+    repo.write("deploy/app.yaml", "a: 1\n");
+    repo.commit("one");
+    GitServers.Silent silent = servers.silent();
+    List<String> urls = List.of(
+        http.url("config").replace("http://", "http://" + token + "@"),
+        silent.url("http", "config").replace("http://", "http://" + token + "@"),
+        "http://" + token + "@127.0.0.1:" + GitServers.freePort() + "/config.git");
+
+    for (String url : urls) {
+      GitSourceSettings settings = GitSourceSettings.of("config", url, "main").withTimeout(Duration.ofSeconds(2));
+      assertThat(settings.displayUrl()).doesNotContain(token).startsWith("http://***@127.0.0.1:");
+      try (GitSource source = new GitSource(settings, tmp.resolve("cache-token-url"))) {
+        for (var operation : GitOutageIT.operations()) {
+          GitSourceException failure = GitOutageIT.failureWithin(source, operation, silent::close);
+          assertThat(failure.getMessage()).as(url).contains("***@127.0.0.1:").doesNotContain(token);
+        }
+      }
+    }
+  }
+
+  @Test
   void noCredentialsIsAnAuthFailure() {
     repo.write("deploy/app.yaml", "a: 1\n");
     repo.commit("one");
@@ -250,39 +273,19 @@ class GitSourceIT {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
-  void aStoppedServerIsUnreachableQuicklyAndTheLastTreeStays(Transport transport) throws IOException {
+  void aStoppedServerIsUnreachableAndTheLastTreeStays(Transport transport) throws IOException {
     repo.write("deploy/app.yaml", "a: 1\n");
     repo.commit("one");
     try (GitSource source = source(transport, List.of("deploy"))) {
       FetchResult last = source.fetch(null);
       (transport == Transport.HTTP ? http : daemon).close();
 
-      long start = System.nanoTime();
-      GitSourceException headFailure = catchThrowableOfType(GitSourceException.class, source::remoteHead);
-      GitSourceException fetchFailure = catchThrowableOfType(GitSourceException.class, () -> source.fetch(null));
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-
-      assertThat(headFailure.reason()).isEqualTo(Reason.UNREACHABLE);
-      assertThat(fetchFailure.reason()).isEqualTo(Reason.UNREACHABLE);
-      assertThat(elapsed).isLessThan(Duration.ofSeconds(10));
+      for (var operation : GitOutageIT.operations()) {
+        GitSourceException failure = GitOutageIT.failureWithin(source, operation, () -> { });
+        assertThat(failure.reason()).isEqualTo(Reason.UNREACHABLE);
+      }
       assertThat(Files.readString(last.tree().resolve("deploy/app.yaml"))).isEqualTo("a: 1\n");
       assertThat(checkouts(transport)).containsExactly(last.tree());
-    }
-  }
-
-  @Test
-  void aServerThatNeverAnswersTimesOut() {
-    GitServers.Running silent = servers.silent();
-    GitSourceSettings settings = GitSourceSettings.of("config", silent.url("config"), "main")
-        .withTimeout(Duration.ofSeconds(1));
-
-    try (GitSource source = new GitSource(settings, tmp.resolve("cache-silent"))) {
-      long start = System.nanoTime();
-      GitSourceException failure = catchThrowableOfType(GitSourceException.class, source::remoteHead);
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-
-      assertThat(failure.reason()).isEqualTo(Reason.TIMEOUT);
-      assertThat(elapsed).isLessThan(Duration.ofSeconds(8));
     }
   }
 
