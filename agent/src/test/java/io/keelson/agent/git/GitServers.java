@@ -1,6 +1,7 @@
 package io.keelson.agent.git;
 
 import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.GitHttpServer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -42,7 +43,7 @@ import org.eclipse.jgit.transport.resolver.FileResolver;
 
 /**
  * Real Git servers on 127.0.0.1 serving the bare repositories under one base directory: smart HTTP with Basic
- * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git daemon}, SSH with public-key authentication
+ * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git http-backend}, {@code git daemon}, SSH with public-key authentication
  * (Apache MINA sshd with its Git pack commands), and a silent TCP server that accepts connections and never
  * answers. {@link #close()} stops every server this instance started.
  */
@@ -122,6 +123,24 @@ public final class GitServers implements AutoCloseable {
     };
     running.add(daemon);
     return daemon;
+  }
+
+  /** Git's own smart HTTP server ({@code git http-backend}), anonymous, as the sandbox serves its repository. */
+  public Running httpBackend() {
+    GitHttpServer server = GitHttpServer.serve(base);
+    Running backend = new Running() {
+      @Override
+      public String url(String repository) {
+        return server.url(repository + ".git");
+      }
+
+      @Override
+      public void close() {
+        server.close();
+      }
+    };
+    running.add(backend);
+    return backend;
   }
 
   /**

@@ -19,13 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Git source against real servers on 127.0.0.1: smart HTTP with Basic authentication, and git daemon. */
+/**
+ * The Git source against real servers on 127.0.0.1: smart HTTP with Basic authentication (JGit's servlet), Git's
+ * own smart HTTP server ({@code git http-backend}, as the sandbox serves), and git daemon.
+ */
 class GitSourceIT {
 
   private static final String USER = "keelson";
   private static final String PASSWORD = "s3cret-Pa55word";
 
-  enum Transport { HTTP, DAEMON }
+  enum Transport { HTTP, HTTP_BACKEND, DAEMON }
 
   @TempDir
   Path tmp;
@@ -34,6 +37,7 @@ class GitSourceIT {
   private TestRepo repo;
   private GitServers.Running http;
   private GitServers.Running daemon;
+  private GitServers.Running backend;
 
   @BeforeEach
   void start() {
@@ -41,6 +45,7 @@ class GitSourceIT {
     repo = TestRepo.create(servers.base(), "config");
     http = servers.http(USER, PASSWORD);
     daemon = servers.daemon();
+    backend = servers.httpBackend();
   }
 
   @AfterEach
@@ -50,10 +55,17 @@ class GitSourceIT {
   }
 
   private GitSourceSettings settings(Transport transport, List<String> paths) {
-    GitSourceSettings base = GitSourceSettings.of("config",
-        (transport == Transport.HTTP ? http : daemon).url("config"), "main")
+    GitSourceSettings base = GitSourceSettings.of("config", server(transport).url("config"), "main")
         .withPaths(paths).withTimeout(Duration.ofSeconds(10));
     return transport == Transport.HTTP ? base.withAuth(new GitAuth.Basic(USER, PASSWORD)) : base;
+  }
+
+  private GitServers.Running server(Transport transport) {
+    return switch (transport) {
+      case HTTP -> http;
+      case HTTP_BACKEND -> backend;
+      case DAEMON -> daemon;
+    };
   }
 
   private GitSource source(Transport transport, List<String> paths) {
@@ -278,7 +290,7 @@ class GitSourceIT {
     repo.commit("one");
     try (GitSource source = source(transport, List.of("deploy"))) {
       FetchResult last = source.fetch(null);
-      (transport == Transport.HTTP ? http : daemon).close();
+      server(transport).close();
 
       for (var operation : GitOutageIT.operations()) {
         GitSourceException failure = GitOutageIT.failureWithin(source, operation, () -> { });
