@@ -85,4 +85,15 @@ class SourceViewsTest {
     assertThat(refused.notConverged()).isEqualTo(refusal);
     assertThat(refused.recentSyncs()).hasSize(1);
   }
+
+  @Test
+  void aRestoredViewShowsTheUrlAsConfiguredNowAndKeepsEverythingElse() {
+    SourceView stored = SourceViews.stale(SourceViews.initial("apps", "https://ghp_token@git.example.com/c.git",
+        "main", List.of("apps")), "timeout after 5s", Instant.parse("2026-01-01T00:00:00Z"));
+
+    SourceView restored = SourceViews.restored(stored, "https://***@git.example.com/c.git");
+
+    assertThat(restored.url()).isEqualTo("https://***@git.example.com/c.git");
+    assertThat(restored).usingRecursiveComparison().ignoringFields("url").isEqualTo(stored);
+  }
 }
