@@ -226,6 +226,9 @@ class ReleaseStrategyTest {
             }),
         row("a revert in Git during a release rolls back", progressing(1, 10, 30), obs(release(STEADY, V1, H1), TEN),
             RollingBack, Routes.STABLE, "Git reverted to the stable template " + H1, d -> {}),
+        row("a revert while render keeps the canary under weight rolls back", progressing(1, 10, 30),
+            obs(release(CANARY, V1, H1), TEN), RollingBack, Routes.STABLE,
+            "Git reverted to the stable template " + H1, d -> {}),
         row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.PAUSE, "alice"),
             Progressing, TEN, "step 1/2 at 10%: paused by alice", d -> {
               assertThat(d.status().getPaused()).isTrue();
