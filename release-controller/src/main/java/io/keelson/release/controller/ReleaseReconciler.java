@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.keelson.release.analysis.Analysis;
 import io.keelson.release.analysis.CheckContext;
 import io.keelson.release.analysis.Measurement;
+import io.keelson.release.analysis.TestRouteWebhook;
 import io.keelson.release.api.Check;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
@@ -23,6 +24,7 @@ import io.keelson.release.traffic.Routes;
 import io.keelson.release.traffic.TrafficRouter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -98,7 +100,13 @@ public final class ReleaseReconciler {
     List<Check> checks = spec.getChecks() == null ? List.of() : spec.getChecks().stream()
         .filter(check -> request.get().checks().contains(check.name())).toList();
     CheckContext window = CheckContext.forDeployment(key.namespace(), target, request.get().windowStart(), now);
-    return analysis.run(checks, window).stream().map(ReleaseReconciler::result).toList();
+    List<Measurement> measured = new ArrayList<>(analysis.run(checks, window));
+    if (request.get().checks().contains(ReleaseStrategy.WEBHOOK_CHECK)) {
+      TestRouteWebhook webhook = new TestRouteWebhook(spec.getTestRoute().webhook(), key.namespace(), key.name(),
+          String.valueOf(status.getPhase()), status.getCandidate(), spec.getService(), spec.getTestRoute());
+      measured.add(analysis.gate(webhook, ReleaseStrategy.WEBHOOK_CHECK, request.get().windowStart(), now));
+    }
+    return measured.stream().map(ReleaseReconciler::result).toList();
   }
 
   private static CheckResult result(Measurement measurement) {
