@@ -12,6 +12,8 @@ import io.keelson.release.api.Verdict;
 import io.keelson.release.traffic.Routes;
 import io.keelson.release.webhook.GateReceiver;
 import io.keelson.testkit.ControlPlaneTest;
+import io.keelson.testkit.PrometheusExtension;
+import io.keelson.testkit.PrometheusServer;
 import io.keelson.testkit.TestNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A new commit in the middle of a release, on the real API server with the real render, reconciler and Istio
@@ -28,22 +31,28 @@ import org.junit.jupiter.api.Test;
  * is gated by a webhook on 127.0.0.1 that notes which template the canary ran at each call.
  */
 @ControlPlaneTest(crds = {"crds/releasepolicies.keelson.io.yaml", "crds/istio-networking.yaml"})
+@ExtendWith(PrometheusExtension.class)
 class NewCandidateIT {
 
-  private static final Duration RELEASE = Duration.ofSeconds(60);
+  private static final Duration RELEASE = Duration.ofSeconds(90);
   private final GateReceiver gate = GateReceiver.start();
   /** For each gate call: the candidate it was asked about, and the one the canary ran at that moment. */
   private final List<String> gateCalls = new CopyOnWriteArrayList<>();
 
+  private ReleaseBench bench;
+
   @AfterEach
   void stop() {
     gate.close();
+    if (bench != null) {
+      bench.close();
+    }
   }
 
   @Test
   void supersedeTakesTrafficOffTheCanaryBeforeItsTemplateChangesThenTestsTheNewCandidate(KubernetesClient client,
-      TestNamespace ns) {
-    ReleaseBench bench = released(client, ns, "supersede");
+      TestNamespace ns, PrometheusServer prometheus) {
+    bench = released(client, ns, prometheus, "supersede");
     bench.runUntil("the weight of 2.0", s -> s.getCanaryWeight() != null && s.getCanaryWeight() > 0, RELEASE);
     String v2 = bench.status().getCandidate().templateHash();
 
@@ -67,8 +76,8 @@ class NewCandidateIT {
 
   @Test
   void queueFinishesTheReleaseUnderWayOnItsOwnTemplateThenReleasesTheNewOne(KubernetesClient client,
-      TestNamespace ns) {
-    ReleaseBench bench = released(client, ns, "queue");
+      TestNamespace ns, PrometheusServer prometheus) {
+    bench = released(client, ns, prometheus, "queue");
     bench.runUntil("the weight of 2.0", s -> s.getCanaryWeight() != null && s.getCanaryWeight() > 0, RELEASE);
     String v2 = bench.status().getCandidate().templateHash();
 
@@ -88,13 +97,14 @@ class NewCandidateIT {
   }
 
   /** 2.0 committed over a released 1.0, with two quick steps; the gate notes the canary's template at each call. */
-  private ReleaseBench released(KubernetesClient client, TestNamespace ns, String onNewCandidate) {
-    ReleaseBench bench = ReleaseBench.gatedRelease(client, ns, gate.url(), """
-          steps: {weights: [20, 60], interval: 1s}
+  private ReleaseBench released(KubernetesClient client, TestNamespace ns, PrometheusServer prometheus,
+      String onNewCandidate) {
+    ReleaseBench released = ReleaseBench.gatedRelease(client, ns, gate.url(), prometheus, """
+          steps: {weights: [20, 60], interval: 3s}
           onNewCandidate: %s
         """.formatted(onNewCandidate));
-    gate.onPost(body -> gateCalls.add(candidateOf(body) + " " + bench.canaryHash()));
-    return bench;
+    gate.onPost(body -> gateCalls.add(candidateOf(body) + " " + released.canaryHash()));
+    return released;
   }
 
   /**

@@ -9,15 +9,19 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.release.analysis.Analysis;
+import io.keelson.release.analysis.MetricProvider;
 import io.keelson.release.analysis.QueryResult;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import io.keelson.release.istio.IstioRouter;
+import io.keelson.release.prometheus.IstioTelemetry;
+import io.keelson.release.prometheus.PrometheusProvider;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
 import io.keelson.release.webhook.HttpWebhookCaller;
+import io.keelson.testkit.PrometheusServer;
 import io.keelson.testkit.TestNamespace;
 import io.keelson.testkit.Waiter;
 import java.io.IOException;
@@ -28,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -37,7 +44,7 @@ import java.util.function.Predicate;
  * controller's (the real {@link ReleaseReconciler}, Istio router and analysis). After every step it samples
  * what the cluster holds: the live routes, the template the canary Deployment runs, the policy status.
  */
-final class ReleaseBench {
+final class ReleaseBench implements AutoCloseable {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration POLL = Duration.ofMillis(200);
@@ -72,6 +79,9 @@ final class ReleaseBench {
   private String image;
   private String revision;
   private ReleaseAwareRender.Release release;
+  private String lastMessage;
+  private ScheduledExecutorService traffic;
+  private IstioTelemetry telemetry;
 
   /**
    * @param policyYaml the ReleasePolicy "cart" governing Deployment "cart" behind Service "cart" (port 80)
@@ -87,11 +97,20 @@ final class ReleaseBench {
 
   /**
    * A release of cart from 1.0 (already recorded as stable) to 2.0 (committed, not yet synced) under a policy
-   * whose test route lasts 1s and is gated by {@code gate} alone (no metric checks).
+   * whose test route lasts 1s and is gated by the webhook at {@code gateUrl} alone. With {@code prometheus},
+   * the weighted steps are judged by an error-rate check on the real Prometheus, scraping healthy Istio
+   * telemetry of both workloads the bench serves; without, the release cannot get past its first weight.
    *
    * @param moreSpec further lines of the policy's spec (steps at least), each indented by two spaces
    */
-  static ReleaseBench gatedRelease(KubernetesClient client, TestNamespace ns, String gateUrl, String moreSpec) {
+  static ReleaseBench gatedRelease(KubernetesClient client, TestNamespace ns, String gateUrl,
+      PrometheusServer prometheus, String moreSpec) {
+    String checks = prometheus == null ? "" : """
+          checks:
+            - {name: errors, minRequests: 1, errorRate: {max: 0.05}}
+        """;
+    MetricProvider metrics = prometheus == null ? (promql, at) -> new QueryResult.Failed("no metric checks")
+        : new PrometheusProvider(prometheus.url(), PrometheusProvider.Options.defaults());
     ReleaseBench bench = new ReleaseBench(client, ns, """
         apiVersion: keelson.io/v1alpha1
         kind: ReleasePolicy
@@ -103,13 +122,35 @@ final class ReleaseBench {
             header: x-canary
             match: {type: exact, value: "1"}
             duration: 1s
+            checks: []
             webhook: %s
           progressDeadline: 60s
-        """.formatted(gateUrl) + moreSpec, new Analysis((promql, at) -> new QueryResult.Failed("no metric checks"),
-            new HttpWebhookCaller(Duration.ofSeconds(2))));
+        """.formatted(gateUrl) + checks + moreSpec,
+        new Analysis(metrics, new HttpWebhookCaller(Duration.ofSeconds(2))));
+    if (prometheus != null) {
+      bench.serveHealthyTraffic(prometheus, ns);
+    }
     bench.commit("shop/cart:1.0", "r1").sync();
     assertThat(bench.tick().getStableTemplate()).as("the first tick records 1.0 as stable").isNotNull();
     return bench.commit("shop/cart:2.0", "r2");
+  }
+
+  /** Stops the traffic the bench serves, if any. */
+  @Override
+  public void close() {
+    if (traffic != null) {
+      traffic.shutdownNow();
+      telemetry.close();
+    }
+  }
+
+  private void serveHealthyTraffic(PrometheusServer prometheus, TestNamespace ns) {
+    telemetry = new IstioTelemetry(prometheus, ns.name(), "cart", "cart-canary");
+    traffic = Executors.newSingleThreadScheduledExecutor();
+    traffic.scheduleAtFixedRate(() -> {
+      telemetry.serve("cart", 4, "200", 20);
+      telemetry.serve("cart-canary", 4, "200", 20);
+    }, 0, 100, TimeUnit.MILLISECONDS);
   }
 
   /** Git now declares {@code newImage} for cart. */
@@ -141,18 +182,23 @@ final class ReleaseBench {
 
   /** The controller's tick. */
   ReleasePolicyStatus tick() {
-    ReleasePolicyStatus status = reconciler.reconcile(key, release, revision).orElseThrow().status();
+    ReleaseReconciler.Tick tick = reconciler.reconcile(key, release, revision).orElseThrow();
+    lastMessage = tick.message();
     sample("tick");
-    return status;
+    return tick.status();
   }
 
   /** Syncs and ticks in turn until the status satisfies {@code done}. */
   ReleasePolicyStatus runUntil(String what, Predicate<ReleasePolicyStatus> done, Duration timeout) {
-    return Waiter.await(what, timeout, POLL, () -> {
-      sync();
-      ReleasePolicyStatus status = tick();
-      return done.test(status) ? status : null;
-    }, () -> null);
+    try {
+      return Waiter.await(what, timeout, POLL, () -> {
+        sync();
+        ReleasePolicyStatus status = tick();
+        return done.test(status) ? status : null;
+      }, () -> null);
+    } catch (IllegalStateException e) {
+      throw new AssertionError(e.getMessage() + "; the last tick said: " + lastMessage, e);
+    }
   }
 
   ReleasePolicyStatus status() {
