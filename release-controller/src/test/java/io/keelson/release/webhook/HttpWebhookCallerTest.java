@@ -33,9 +33,11 @@ class HttpWebhookCallerTest {
   @Test
   void aReceiverThatDoesNotAnswerWithinTheTimeoutIsUnanswered() {
     try (GateReceiver receiver = GateReceiver.start().holdAnswers()) {
-      WebhookAnswer answer = new HttpWebhookCaller(Duration.ofMillis(300)).post(URI.create(receiver.url()), "{}");
+      WebhookAnswer answer = new HttpWebhookCaller(Duration.ofSeconds(1)).post(URI.create(receiver.url()), "{}");
 
-      assertThat(answer).isEqualTo(new WebhookAnswer.Unanswered("no answer within 300ms"));
+      // On a loaded machine even the loopback connection may take longer than the timeout.
+      assertThat(answer).isInstanceOfSatisfying(WebhookAnswer.Unanswered.class, unanswered ->
+          assertThat(unanswered.reason()).matches("no (answer|connection) within 1000ms"));
     }
   }
 
