@@ -44,6 +44,7 @@ import io.keelson.release.controller.ReleaseReconciler;
 import io.keelson.release.controller.WebhookNotifier;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.prometheus.PrometheusProvider;
+import io.keelson.release.webhook.HttpWebhookCaller;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -194,7 +195,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     WebhookNotifier webhooks = new WebhookNotifier();
     ReleaseReconciler reconciler = new ReleaseReconciler(client, new IstioRouter(client),
-        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options)),
+        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options),
+            new HttpWebhookCaller(HttpWebhookCaller.DEFAULT_TIMEOUT)),
         (policy, event) -> {
           events.releaseChanged(policy, event);
           if (event.to() != null && event.to() != event.from()) {
