@@ -1,6 +1,7 @@
 package io.keelson.agent.render.sops;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -34,27 +35,44 @@ public final class SopsDecryptor {
 
   private enum Mode { DECRYPT, NO_KEY_CONFIGURED, STRUCTURE_ONLY }
 
-  private final SopsKeys keys;
+  /** Where the keys come from; called only when an encrypted file is met. */
+  @FunctionalInterface
+  private interface KeySource {
+    SopsKeys load() throws SopsException;
+  }
+
+  private final KeySource keys;
   private final Mode mode;
 
-  private SopsDecryptor(SopsKeys keys, Mode mode) {
+  private SopsDecryptor(KeySource keys, Mode mode) {
     this.keys = keys;
     this.mode = mode;
   }
 
   /** Decrypts with these keys. */
   public static SopsDecryptor with(SopsKeys keys) {
-    return new SopsDecryptor(keys, Mode.DECRYPT);
+    return new SopsDecryptor(() -> keys, Mode.DECRYPT);
+  }
+
+  /**
+   * Decrypts with the keys in these files (either may be null), read whenever an encrypted file is met, so a
+   * rotated key Secret takes effect without a restart and a missing key file fails only the files that need it.
+   */
+  public static SopsDecryptor withKeyFiles(Path ageKeyFile, Path pgpKeyFile) {
+    if (ageKeyFile == null && pgpKeyFile == null) {
+      return withoutKeys();
+    }
+    return new SopsDecryptor(() -> SopsKeys.load(ageKeyFile, pgpKeyFile), Mode.DECRYPT);
   }
 
   /** Decrypts nothing: an encrypted file is an error that says no key is configured. */
   public static SopsDecryptor withoutKeys() {
-    return new SopsDecryptor(SopsKeys.NONE, Mode.NO_KEY_CONFIGURED);
+    return new SopsDecryptor(() -> SopsKeys.NONE, Mode.NO_KEY_CONFIGURED);
   }
 
   /** Checks the form of encrypted files without a key and stands empty values in for the encrypted ones. */
   public static SopsDecryptor structureOnly() {
-    return new SopsDecryptor(SopsKeys.NONE, Mode.STRUCTURE_ONLY);
+    return new SopsDecryptor(() -> SopsKeys.NONE, Mode.STRUCTURE_ONLY);
   }
 
   /** Whether {@code documents} are those of a SOPS file: a top-level {@code sops} mapping in any of them. */
@@ -86,7 +104,7 @@ public final class SopsDecryptor {
     if (mode == Mode.STRUCTURE_ONLY) {
       return checkStructure(file, metadata, content);
     }
-    byte[] dataKey = dataKey(file, metadata);
+    byte[] dataKey = dataKey(file, metadata, loadKeys(file));
     SopsTree.Result opened;
     try {
       opened = SopsTree.walk(content, metadata.rule(), metadata.macOnlyEncrypted(),
@@ -112,7 +130,15 @@ public final class SopsDecryptor {
     return content;
   }
 
-  private byte[] dataKey(String file, SopsMetadata metadata) throws SopsException {
+  private SopsKeys loadKeys(String file) throws SopsException {
+    try {
+      return keys.load();
+    } catch (SopsException e) {
+      throw new SopsException(file, "its SOPS key cannot be loaded: " + e.getMessage());
+    }
+  }
+
+  private byte[] dataKey(String file, SopsMetadata metadata, SopsKeys keys) throws SopsException {
     if (mode == Mode.NO_KEY_CONFIGURED) {
       throw new SopsException(file, "it is encrypted with SOPS for " + metadata.recipients()
           + ", but this source has no SOPS key configured (sops.ageKeyFile or sops.pgpKeyFile)");

@@ -58,8 +58,8 @@ public final class SopsKeys {
       }
       Optional<AgeIdentity> identity = AgeIdentity.parse(line);
       if (identity.isEmpty()) {
-        throw new SopsException(source, "age key file line " + (i + 1) + " is not an age X25519 identity (AGE-SECRET-KEY-1…); plugin and post-quantum identities are not"
-            + " supported");
+        throw new SopsException(source, "age key file line " + (i + 1) + " is not an age X25519 identity"
+            + " (AGE-SECRET-KEY-1…); plugin and post-quantum identities are not supported");
       }
       identities.add(identity.get());
     }
