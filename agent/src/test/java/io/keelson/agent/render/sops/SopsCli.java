@@ -63,13 +63,22 @@ public final class SopsCli implements AutoCloseable {
 
   /**
    * Encrypts {@code plain} (named {@code name}, whose extension tells sops the format) with the given
-   * {@code sops encrypt} flags, e.g. {@code --age <recipient>} or {@code --encrypted-regex ^data$}.
+   * {@code sops encrypt} flags, e.g. {@code --age <recipient>} or {@code --encrypted-regex ^data$};
+   * {@code --config <file>} names a creation rules file.
    */
   public String encrypt(String name, String plain, String... flags) {
     Path file = work.resolve(name);
     write(file, plain);
-    List<String> command = new ArrayList<>(List.of(tools.resolve("sops").toString(), "encrypt"));
-    command.addAll(List.of(flags));
+    List<String> command = new ArrayList<>(List.of(tools.resolve("sops").toString()));
+    List<String> encryptFlags = new ArrayList<>(List.of(flags));
+    int config = encryptFlags.indexOf("--config");
+    if (config >= 0) {
+      // A global flag: it goes before the subcommand.
+      command.addAll(encryptFlags.subList(config, config + 2));
+      encryptFlags.subList(config, config + 2).clear();
+    }
+    command.add("encrypt");
+    command.addAll(encryptFlags);
     command.add(file.toString());
     return run(command, Map.of("GNUPGHOME", gnupgHome.toString(), "SOPS_DISABLE_VERSION_CHECK", "1"));
   }
