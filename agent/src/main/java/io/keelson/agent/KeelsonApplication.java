@@ -25,6 +25,7 @@ import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.checks.SourcesHealthCheck;
 import io.keelson.agent.leader.Leadership;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import io.keelson.agent.resources.ReleasesResource;
 import io.keelson.agent.resources.SourcesResource;
 import io.keelson.agent.resources.StatusPageResource;
@@ -214,7 +215,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withAllowedNamespaces(config.getAllowedNamespaces())
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
-        .withFullCheckInterval(duration(source.getFullCheckInterval()));
+        .withFullCheckInterval(duration(source.getFullCheckInterval()))
+        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor());
   }
 
   private static KubernetesClient kubernetesClient(KeelsonConfiguration config) {
