@@ -132,8 +132,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           correction -> self.get().driftCorrected(correction));
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
-      SourceView initial = persisted.getOrDefault(source.getName(),
-          SourceViews.initial(source.getName(), source.getUrl(), source.getRef(), source.getPaths()));
+      String url = git.settings().displayUrl();
+      SourceView initial = persisted.containsKey(source.getName())
+          ? SourceViews.restored(persisted.get(source.getName()), url)
+          : SourceViews.initial(source.getName(), url, source.getRef(), source.getPaths());
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
           metrics, events, clock, initial, changed -> store.write(status.get().live()), releases::observed);
       self.set(controller);
