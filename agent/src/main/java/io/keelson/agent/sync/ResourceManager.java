@@ -37,10 +37,22 @@ public final class ResourceManager {
 
   private final KubernetesClient client;
   private final ApiDiscovery discovery;
+  private final Runnable writeCheck;
 
   public ResourceManager(KubernetesClient client, ApiDiscovery discovery) {
+    this(client, discovery, () -> { });
+  }
+
+  /** {@code writeCheck} runs before every write and throws when this replica may no longer write. */
+  public ResourceManager(KubernetesClient client, ApiDiscovery discovery, Runnable writeCheck) {
     this.client = client;
     this.discovery = discovery;
+    this.writeCheck = writeCheck;
+  }
+
+  /** Throws when this replica may no longer write: the work in hand is to be abandoned. */
+  public void checkWrite() {
+    writeCheck.run();
   }
 
   public ApiDiscovery discovery() {
@@ -63,6 +75,7 @@ public final class ResourceManager {
   }
 
   public GenericKubernetesResource apply(GenericKubernetesResource object) {
+    checkWrite();
     return resource(ObjectRef.of(object)).resource(object)
         .fieldManager(Ownership.FIELD_MANAGER).forceConflicts().serverSideApply();
   }
@@ -81,6 +94,7 @@ public final class ResourceManager {
    * UID) is left alone: the object checked is the object deleted.
    */
   public Deletion delete(ObjectRef ref, String uid) {
+    checkWrite();
     ResourceDefinitionContext context = context(ref);
     DeleteOptions options = new DeleteOptionsBuilder()
         .withPropagationPolicy(DeletionPropagation.BACKGROUND.toString())
