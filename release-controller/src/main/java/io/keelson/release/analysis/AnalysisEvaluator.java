@@ -271,7 +271,7 @@ public final class AnalysisEvaluator {
   }
 
   /** A number for a message: four significant digits at most. */
-  private static String show(double value) {
+  static String show(double value) {
     if (!Double.isFinite(value)) {
       return AnalysisQueries.number(value);
     }
