@@ -224,7 +224,7 @@ public final class AnalysisEvaluator {
   }
 
   /** A request count; a counter without any series means no requests. */
-  private static long count(QueryResult result) {
+  static long count(QueryResult result) {
     if (result instanceof QueryResult.Value value && value.value() > 0) {
       // increase() extrapolates to the window's edges, so counts are rarely whole numbers.
       return Math.round(value.value());
