@@ -32,7 +32,7 @@ import java.util.Optional;
  * </pre>
  * and {@code Λ_t(θ) = Π_{k≤t} LR_k(θ)}. Since p_θ differs from increment to increment, no prior on θ is
  * conjugate; a discrete prior is exact instead: equal weights {@code w_j} on the ratios
- * {@code θ_j = 1.5^j, j = 1..12} (1.5 to 130, every ratio in that range within 22% of one of them), giving the
+ * {@code θ_j = 1.5^j, j = 1..12} (1.5 to 130, every ratio in that range within 23% of one of them), giving the
  * e-process
  * <pre>
  *   M_t = Σ_j w_j · Λ_t(θ_j).
@@ -44,7 +44,7 @@ import java.util.Optional;
  * inequality gives {@code P(∃t: M_t ≥ 1/α) ≤ α}: rejecting the first time {@code M_t ≥ 1/α} keeps the
  * false-alarm probability at most α under any monitoring schedule. The null is one-sided and it stays valid:
  * <ul>
- *   <li>a canary <em>better</em> than stable (θ < 1) makes {@code e_c} stochastically smaller, and
+ *   <li>a canary <em>better</em> than stable ({@code θ < 1}) makes {@code e_c} stochastically smaller, and
  *       {@code LR_k(θ_j)} increases in {@code e_c} for every {@code θ_j > 1}, so {@code E[LR_k] ≤ 1}
  *       (a supermartingale); only a worse canary is ever rejected;
  *   <li>errors as Bernoulli trials per request rather than Poisson make {@code e_c} given the totals
