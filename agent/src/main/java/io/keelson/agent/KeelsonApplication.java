@@ -25,6 +25,7 @@ import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.checks.SourcesHealthCheck;
 import io.keelson.agent.leader.Leadership;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import io.keelson.agent.resources.ReleasesResource;
 import io.keelson.agent.resources.SourcesResource;
 import io.keelson.agent.resources.StatusPageResource;
@@ -44,6 +45,7 @@ import io.keelson.release.controller.ReleaseReconciler;
 import io.keelson.release.controller.WebhookNotifier;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.prometheus.PrometheusProvider;
+import io.keelson.release.webhook.HttpWebhookCaller;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -194,7 +196,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     WebhookNotifier webhooks = new WebhookNotifier();
     ReleaseReconciler reconciler = new ReleaseReconciler(client, new IstioRouter(client),
-        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options)),
+        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options),
+            new HttpWebhookCaller(HttpWebhookCaller.DEFAULT_TIMEOUT)),
         (policy, event) -> {
           events.releaseChanged(policy, event);
           if (event.to() != null && event.to() != event.from()) {
@@ -212,7 +215,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withAllowedNamespaces(config.getAllowedNamespaces())
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
-        .withFullCheckInterval(duration(source.getFullCheckInterval()));
+        .withFullCheckInterval(duration(source.getFullCheckInterval()))
+        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor());
   }
 
   private static KubernetesClient kubernetesClient(KeelsonConfiguration config) {
