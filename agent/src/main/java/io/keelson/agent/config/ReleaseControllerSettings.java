@@ -3,6 +3,7 @@ package io.keelson.agent.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.keelson.release.api.RouterKind;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,14 @@ public class ReleaseControllerSettings {
   @NotNull
   private Duration queryTimeout = Duration.seconds(10);
 
+  /**
+   * The routing API of a ReleasePolicy that names none ({@code spec.router}): {@code istio} (VirtualService) or
+   * {@code gateway-api} (HTTPRoute).
+   */
+  @JsonProperty
+  @NotNull
+  private RouterKind router = RouterKind.ISTIO;
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -49,5 +58,9 @@ public class ReleaseControllerSettings {
 
   public Duration getQueryTimeout() {
     return queryTimeout;
+  }
+
+  public RouterKind getRouter() {
+    return router;
   }
 }

@@ -8,6 +8,7 @@ import io.keelson.agent.model.Rendered;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import java.util.HashMap;
@@ -23,12 +24,13 @@ final class ReleaseTransform {
 
   private final KubernetesClient client;
   private final ResourceManager manager;
-  private final ReleaseStage stage = new ReleaseStage();
+  private final ReleaseStage stage;
   private volatile List<ReleaseAwareRender.Release> releases = List.of();
 
-  ReleaseTransform(KubernetesClient client, ResourceManager manager) {
+  ReleaseTransform(KubernetesClient client, ResourceManager manager, RouterKind defaultRouter) {
     this.client = client;
     this.manager = manager;
+    this.stage = new ReleaseStage(defaultRouter);
   }
 
   /** Where each governed Deployment stands after the last transform, for the release controller. */

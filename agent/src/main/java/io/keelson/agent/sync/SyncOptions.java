@@ -1,46 +1,54 @@
 package io.keelson.agent.sync;
 
 import io.keelson.agent.plan.PruneOptions;
+import io.keelson.release.api.RouterKind;
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * One source's sync settings. {@code agentNamespace} holds the inventory; {@code healthTimeout} is how long a
  * sync waits for applied workloads to become ready (zero: assess once, do not wait); {@code fullCheckInterval}
- * is how long an object known to be unchanged is trusted before a sync reads and dry-runs it again.
+ * is how long an object known to be unchanged is trusted before a sync reads and dry-runs it again;
+ * {@code defaultRouter} is the router of a ReleasePolicy that names none, for the policy's validation.
  */
 public record SyncOptions(String source, String agentNamespace, String defaultNamespace,
     Set<String> allowedNamespaces, Set<String> deniedKinds, PruneOptions prune,
-    int parallelism, Duration healthTimeout, Duration fullCheckInterval) {
+    int parallelism, Duration healthTimeout, Duration fullCheckInterval, RouterKind defaultRouter) {
 
   public static SyncOptions defaults(String source, String agentNamespace, String defaultNamespace) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, Set.of(), Set.of(),
-        PruneOptions.defaults(), 8, Duration.ofSeconds(60), Duration.ofHours(1));
+        PruneOptions.defaults(), 8, Duration.ofSeconds(60), Duration.ofHours(1),
+        RouterKind.ISTIO);
   }
 
   public SyncOptions withPrune(PruneOptions value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, value,
-        parallelism, healthTimeout, fullCheckInterval);
+        parallelism, healthTimeout, fullCheckInterval, defaultRouter);
   }
 
   public SyncOptions withHealthTimeout(Duration value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, prune,
-        parallelism, value, fullCheckInterval);
+        parallelism, value, fullCheckInterval, defaultRouter);
   }
 
   public SyncOptions withAllowedNamespaces(Set<String> value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, value, deniedKinds, prune, parallelism,
-        healthTimeout, fullCheckInterval);
+        healthTimeout, fullCheckInterval, defaultRouter);
   }
 
   public SyncOptions withDeniedKinds(Set<String> value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, value, prune, parallelism,
-        healthTimeout, fullCheckInterval);
+        healthTimeout, fullCheckInterval, defaultRouter);
   }
 
   /** Zero: no object is ever taken as unchanged without a read and a dry run. */
   public SyncOptions withFullCheckInterval(Duration value) {
     return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, prune,
-        parallelism, healthTimeout, value);
+        parallelism, healthTimeout, value, defaultRouter);
+  }
+
+  public SyncOptions withDefaultRouter(RouterKind value) {
+    return new SyncOptions(source, agentNamespace, defaultNamespace, allowedNamespaces, deniedKinds, prune,
+        parallelism, healthTimeout, fullCheckInterval, value);
   }
 }

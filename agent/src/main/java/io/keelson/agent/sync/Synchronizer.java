@@ -56,7 +56,7 @@ public final class Synchronizer implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.manager = new ResourceManager(client, new ApiDiscovery(client, clock));
-    this.transform = new ReleaseTransform(client, manager);
+    this.transform = new ReleaseTransform(client, manager, options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds()));

@@ -114,7 +114,8 @@ class StatusPageIT {
 
     assertThat(dom).contains("shop", "Failed", "apps/cart.yaml:12", NOT_CONVERGED,
         "Progressing", "Canary ", "20%", "alice", "the current step has a FAIL", "platform", "Ready", "billing", "Stale",
-        "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive");
+        "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive",
+        "via Gateway API HTTPRoute", "via Istio VirtualService");
     assertThat(dom).as("ordered worst first").containsSubsequence("Source shop", "Source billing", "Source platform");
     assertThat(dom).as("the tab names the worst state").contains("<title>✕ Failed — Keelson status</title>");
     assertThat(statusRequests.get()).as("polled again within the time budget").isGreaterThanOrEqualTo(2);

@@ -83,6 +83,7 @@ public final class Sandbox implements AutoCloseable {
       throw new UncheckedIOException("cannot write " + kubeconfig, e);
     }
     cluster.controlPlane().installCrds("crds/istio-networking.yaml");
+    cluster.controlPlane().installGatewayApiCrds();
     cluster.controlPlane().installCrds("crds/releasepolicies.keelson.io.yaml");
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENT_NAMESPACE).endMetadata()
         .build()).serverSideApply();
