@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class TestRouteFailureE2E extends ShopScenario {
+class TestRouteFailureE2E extends ReleaseScenario {
 
   @Test
   void whenAVersionBrokenOnlyForHeaderRoutedTestTrafficIsCommitted_thenItStopsAtTheTestPhaseWithoutProductionWeight() {
