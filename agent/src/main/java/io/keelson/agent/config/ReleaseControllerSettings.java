@@ -6,6 +6,7 @@ import io.dropwizard.validation.MinDuration;
 import io.keelson.release.api.RouterKind;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /** The release controller inside the agent: where Prometheus is, and how often releases are looked at. */
@@ -38,7 +39,8 @@ public class ReleaseControllerSettings {
    */
   @JsonProperty
   @NotNull
-  private RouterKind router = RouterKind.ISTIO;
+  @Pattern(regexp = "istio|gateway-api", message = "must be istio or gateway-api")
+  private String router = RouterKind.ISTIO.value();
 
   public boolean isEnabled() {
     return enabled;
@@ -61,6 +63,6 @@ public class ReleaseControllerSettings {
   }
 
   public RouterKind getRouter() {
-    return router;
+    return RouterKind.of(router);
   }
 }
