@@ -48,6 +48,7 @@ import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.traffic.RouterChoice;
 import io.keelson.release.traffic.TrafficRouter;
 import io.keelson.release.prometheus.PrometheusProvider;
+import io.keelson.release.webhook.HttpWebhookCaller;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -121,8 +122,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           correction -> self.get().driftCorrected(correction));
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
-      SourceView initial = persisted.getOrDefault(source.getName(),
-          SourceViews.initial(source.getName(), source.getUrl(), source.getRef(), source.getPaths()));
+      String url = git.settings().displayUrl();
+      SourceView initial = persisted.containsKey(source.getName())
+          ? SourceViews.restored(persisted.get(source.getName()), url)
+          : SourceViews.initial(source.getName(), url, source.getRef(), source.getPaths());
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
           metrics, events, clock, initial, changed -> store.write(status.get().live()), releases::observed);
       self.set(controller);
@@ -201,7 +204,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     TrafficRouter router = new RouterChoice(Map.of(RouterKind.ISTIO, new IstioRouter(client),
         RouterKind.GATEWAY_API, new GatewayApiRouter(client)), settings.getRouter());
     ReleaseReconciler reconciler = new ReleaseReconciler(client, router,
-        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options)),
+        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options),
+            new HttpWebhookCaller(HttpWebhookCaller.DEFAULT_TIMEOUT)),
         (policy, event) -> {
           events.releaseChanged(policy, event);
           if (event.to() != null && event.to() != event.from()) {

@@ -60,13 +60,6 @@ final class RollbackBenchmark {
 
   /** Once per router: the same release, routed by a VirtualService, then by an HTTPRoute. */
   void run() {
-    for (RouterKind router : RouterKind.values()) {
-      run(router);
-    }
-  }
-
-  private void run(RouterKind routerKind) {
-    System.out.printf("%n== rollback (router %s)%n", routerKind);
     report.define(Section.ROLLBACK, "a ReleasePolicy (steps 20/50/80 %, analysis interval "
         + ANALYSIS_INTERVAL.toSeconds() + " s, error-rate check max 5 %, failureThreshold " + FAILURE_THRESHOLD
         + ") on a cluster with kube-controller-manager, kube-scheduler and a kwok node, so the canary really"
@@ -76,6 +69,13 @@ final class RollbackBenchmark {
         + " responses turn to 503 (the breach); measured until the routing object (the VirtualService, or the"
         + " HTTPRoute for router gateway-api) gives it weight 0, read as the data plane reads it (polled every"
         + " 20 ms). The breach comes at the start of a step, the worst case: analysis runs at the step's end.");
+    for (RouterKind router : RouterKind.values()) {
+      run(router);
+    }
+  }
+
+  private void run(RouterKind routerKind) {
+    System.out.printf("%n== rollback (router %s)%n", routerKind);
     Path dir = workDir.resolve("rollback-" + routerKind.value());
     createDirectories(dir.resolve("git"));
     try (Cluster cluster = Cluster.start(1);
