@@ -48,7 +48,11 @@ import io.keelson.release.analysis.Analysis;
 import io.keelson.release.controller.ReleaseController;
 import io.keelson.release.controller.ReleaseReconciler;
 import io.keelson.release.controller.WebhookNotifier;
+import io.keelson.release.api.RouterKind;
+import io.keelson.release.gatewayapi.GatewayApiRouter;
 import io.keelson.release.istio.IstioRouter;
+import io.keelson.release.traffic.RouterChoice;
+import io.keelson.release.traffic.TrafficRouter;
 import io.keelson.release.prometheus.PrometheusProvider;
 import io.keelson.release.webhook.HttpWebhookCaller;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
@@ -208,7 +212,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     environment.healthChecks().register("sources", new SourcesHealthCheck(status.get()));
   }
 
-  /** Analysis through Prometheus' HTTP API, routing through Istio, Events and webhooks on every change. */
+  /**
+   * Analysis through Prometheus' HTTP API, routing through Istio or the Gateway API as each policy asks (the
+   * configured default otherwise), Events and webhooks on every change.
+   */
   private static ReleaseController releaseController(KeelsonConfiguration config, KubernetesClient client,
       EventRecorder events, AgentMetrics metrics, Clock clock, Map<String, String> env) {
     ReleaseControllerSettings settings = config.getReleaseController();
@@ -218,7 +225,9 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       options = options.withBearerToken(settings.getPrometheusToken().resolve(env));
     }
     WebhookNotifier webhooks = new WebhookNotifier();
-    ReleaseReconciler reconciler = new ReleaseReconciler(client, new IstioRouter(client),
+    TrafficRouter router = new RouterChoice(Map.of(RouterKind.ISTIO, new IstioRouter(client),
+        RouterKind.GATEWAY_API, new GatewayApiRouter(client)), settings.getRouter());
+    ReleaseReconciler reconciler = new ReleaseReconciler(client, router,
         new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options),
             new HttpWebhookCaller(HttpWebhookCaller.DEFAULT_TIMEOUT)),
         (policy, event) -> {
@@ -239,7 +248,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
         .withFullCheckInterval(duration(source.getFullCheckInterval()))
-        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor());
+        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor())
+        .withDefaultRouter(config.getReleaseController().getRouter());
   }
 
   /**

@@ -8,6 +8,7 @@ import io.keelson.agent.model.Rendered;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.deploy.PolicyKey;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,11 +22,12 @@ final class ReleaseTransform {
 
   private final KubernetesClient client;
   private final ResourceManager manager;
-  private final ReleaseStage stage = new ReleaseStage();
+  private final ReleaseStage stage;
 
-  ReleaseTransform(KubernetesClient client, ResourceManager manager) {
+  ReleaseTransform(KubernetesClient client, ResourceManager manager, RouterKind defaultRouter) {
     this.client = client;
     this.manager = manager;
+    this.stage = new ReleaseStage(defaultRouter);
   }
 
   /** The transformed revision, and where each governed Deployment stands in it. */

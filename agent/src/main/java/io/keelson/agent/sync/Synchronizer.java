@@ -63,7 +63,7 @@ public final class Synchronizer implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.manager = new ResourceManager(client, new ApiDiscovery(client, clock), () -> options.fence().check(term));
-    this.transform = new ReleaseTransform(client, manager);
+    this.transform = new ReleaseTransform(client, manager, options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds()), options.sops());

@@ -114,7 +114,8 @@ class StatusPageIT {
 
     assertThat(dom).contains("shop", "Failed", "apps/cart.yaml:12", NOT_CONVERGED,
         "Progressing", "Canary ", "20%", "alice", "the current step has a FAIL", "platform", "Ready", "billing", "Stale",
-        "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive");
+        "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive",
+        "via Gateway API HTTPRoute", "via Istio VirtualService");
     assertThat(dom).as("an earlier sync that deleted and failed objects is still shown")
         .contains("Recent syncs (2)", "ConfigMap shop/legacy deleted", "exceeded quota: shop-quota");
     assertThat(dom).as("ordered worst first").containsSubsequence("Source shop", "Source billing", "Source platform");

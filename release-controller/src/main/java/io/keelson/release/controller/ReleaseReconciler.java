@@ -12,6 +12,7 @@ import io.keelson.release.api.Check;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import io.keelson.release.strategy.AnalysisRequest;
@@ -51,8 +52,11 @@ public final class ReleaseReconciler {
     this.clock = clock;
   }
 
-  /** What a tick concluded: the status it wrote (or kept) and the line for the status endpoint. */
-  public record Tick(PolicyKey policy, ReleasePolicyStatus status, String message) {}
+  /**
+   * What a tick concluded: the status it wrote (or kept), the line for the status endpoint and the routing API
+   * in use (null when the router does not say).
+   */
+  public record Tick(PolicyKey policy, ReleasePolicyStatus status, String message, RouterKind router) {}
 
   /**
    * @param release what render emitted for the governed Deployment (null when Git no longer declares it)
@@ -88,7 +92,7 @@ public final class ReleaseReconciler {
       policies().inNamespace(key.namespace()).resource(policy).updateStatus();
     }
     decision.event().ifPresent(event -> listener.changed(policy, event));
-    return Optional.of(new Tick(key, decision.status(), decision.message()));
+    return Optional.of(new Tick(key, decision.status(), decision.message(), router.kind(ref).orElse(null)));
   }
 
   private List<CheckResult> measurements(ReleasePolicySpec spec, ReleasePolicyStatus status, PolicyKey key,

@@ -12,6 +12,7 @@ import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.api.ReleasePolicyValidator;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.model.TemplateHash;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +61,20 @@ public final class ReleaseAwareRender {
   private static final ObjectMapper LENIENT = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  private static final String GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+
   private final ReleasePolicyValidator validator = new ReleasePolicyValidator();
+  private final RouterKind defaultRouter;
+
+  /** A render for a cluster whose policies route through Istio unless they name their router. */
+  public ReleaseAwareRender() {
+    this(RouterKind.ISTIO);
+  }
+
+  /** @param defaultRouter the router of a policy that names none (the agent's configured default) */
+  public ReleaseAwareRender(RouterKind defaultRouter) {
+    this.defaultRouter = Objects.requireNonNull(defaultRouter, "defaultRouter");
+  }
 
   /**
    * The desired state of a revision, given where each release stands.
@@ -80,6 +94,7 @@ public final class ReleaseAwareRender {
     List<Policy> policies = readPolicies(input, problems);
     Map<ObjectId, Policy> governing = governing(policies, input, problems);
     checkRouting(policies, input, problems);
+    checkHttpRoutes(policies, input, problems);
 
     List<GenericKubernetesResource> out = new ArrayList<>();
     List<Release> releases = new ArrayList<>();
@@ -168,7 +183,7 @@ public final class ReleaseAwareRender {
         problems.add(new Problem(List.of(id), "spec cannot be read: " + firstLine(e.getMessage())));
         continue;
       }
-      List<ReleasePolicyValidator.Violation> violations = validator.validate(spec);
+      List<ReleasePolicyValidator.Violation> violations = validator.validate(spec, defaultRouter);
       if (!violations.isEmpty()) {
         problems.add(new Problem(List.of(id), "invalid ReleasePolicy: "
             + violations.stream().map(ReleasePolicyValidator.Violation::toString).collect(Collectors.joining("; "))));
@@ -227,6 +242,42 @@ public final class ReleaseAwareRender {
             List.of(id, policy.id()), id.kind() + " " + id.name() + " routes host " + host
             + ", which ReleasePolicy " + policy.key().name()
             + " releases; the release controller owns routing for that host, remove it from Git")));
+      }
+    }
+  }
+
+  /**
+   * Nor may Git attach an HTTPRoute to a policy's Service (GAMMA), or route one of its hosts at a Gateway:
+   * whichever router the policy uses, Istio does not support a VirtualService and an HTTPRoute for one
+   * workload, and two HTTPRoutes for one Service would merge their rules.
+   */
+  private static void checkHttpRoutes(List<Policy> policies, List<GenericKubernetesResource> input,
+      List<Problem> problems) {
+    for (GenericKubernetesResource object : input) {
+      ObjectId id = ObjectId.of(object);
+      if (!GATEWAY_API_GROUP.equals(id.group()) || !"HTTPRoute".equals(id.kind())) {
+        continue;
+      }
+      List<String> hostnames = strings(path(object, "spec", "hostnames"));
+      for (Policy policy : policies) {
+        String service = policy.spec().getService().name();
+        Optional<String> reason = Optional.empty();
+        Object parents = path(object, "spec", "parentRefs");
+        for (Object parent : parents instanceof List<?> refs ? refs : List.of()) {
+          Map<String, Object> ref = object(parent);
+          String namespace = ref.get("namespace") instanceof String text ? text : id.namespace();
+          if ("Service".equals(ref.get("kind")) && (ref.get("group") == null || "".equals(ref.get("group")))
+              && service.equals(ref.get("name")) && policy.key().namespace().equals(namespace)) {
+            reason = Optional.of("is attached to Service " + service);
+          }
+        }
+        Set<String> owned = ownedHosts(policy, id.namespace());
+        if (reason.isEmpty()) {
+          reason = hostnames.stream().filter(owned::contains).findFirst().map(host -> "routes host " + host);
+        }
+        reason.ifPresent(why -> problems.add(new Problem(List.of(id, policy.id()), "HTTPRoute " + id.name() + " "
+            + why + ", which ReleasePolicy " + policy.key().name()
+            + " releases; the release controller owns routing for that Service, remove it from Git")));
       }
     }
   }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.keelson.release.api.ReleaseIdentity;
 import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.deploy.ReleaseAwareRender.Problem;
 import io.keelson.release.deploy.ReleaseAwareRender.ReleaseState;
@@ -191,6 +192,10 @@ class ReleaseAwareRenderTest {
     Manifests.spec(invalidPolicy).put("steps", Map.of("stepWeight", 0));
     GenericKubernetesResource unknownField = policy("checkout-release", "checkout");
     Manifests.spec(unknownField).put("stepWieght", 5);
+    GenericKubernetesResource gatewayApiWithRetries = policy("checkout-release", "checkout");
+    Manifests.spec(gatewayApiWithRetries).put("router", "gateway-api");
+    Manifests.spec(gatewayApiWithRetries).put("service", Map.of("name", "checkout", "port", 80,
+        "retries", Map.of("attempts", 3)));
     return Stream.of(
         Arguments.of("two policies govern one Deployment",
             List.of(policy("checkout-release", "checkout"), policy("checkout-other", "checkout"),
@@ -219,6 +224,32 @@ class ReleaseAwareRenderTest {
                 """)),
             List.of(new ObjectId("networking.istio.io/v1", "DestinationRule", NS, "checkout"),
                 policyId("checkout-release")), "DestinationRule checkout"),
+        Arguments.of("an HTTPRoute is attached to the policy's Service",
+            withGit(parse("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: checkout-mesh, namespace: shop}
+                spec:
+                  parentRefs: [{group: "", kind: Service, name: checkout, port: 80}]
+                  rules: [{backendRefs: [{name: checkout, port: 80}]}]
+                """)),
+            List.of(new ObjectId("gateway.networking.k8s.io/v1", "HTTPRoute", NS, "checkout-mesh"),
+                policyId("checkout-release")), "HTTPRoute checkout-mesh is attached to Service checkout"),
+        Arguments.of("an HTTPRoute at a Gateway routes the policy's host",
+            withGit(parse("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: checkout-public, namespace: edge}
+                spec:
+                  parentRefs: [{name: public}]
+                  hostnames: [checkout.shop.svc.cluster.local]
+                  rules: [{backendRefs: [{name: checkout, namespace: shop, port: 80}]}]
+                """)),
+            List.of(new ObjectId("gateway.networking.k8s.io/v1", "HTTPRoute", "edge", "checkout-public"),
+                policyId("checkout-release")), "routes host checkout.shop.svc.cluster.local"),
+        Arguments.of("the policy's router cannot carry its retries",
+            List.of(gatewayApiWithRetries, service("checkout"), deployment("checkout", V2)),
+            List.of(policyId("checkout-release")), "spec.service.retries.attempts"),
         Arguments.of("Git declares the canary Deployment's name",
             withGit(deployment("checkout-canary", V1)),
             List.of(new ObjectId("apps/v1", "Deployment", NS, "checkout-canary"), policyId("checkout-release")),
@@ -257,6 +288,18 @@ class ReleaseAwareRenderTest {
                 metadata: {name: checkout, namespace: elsewhere}
                 spec: {hosts: [checkout]}
                 """)),
+        Arguments.of("an HTTPRoute attached to another Service", parse("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: payments, namespace: shop}
+            spec: {parentRefs: [{group: "", kind: Service, name: payments}]}
+            """)),
+        Arguments.of("an HTTPRoute attached to the same Service name in another namespace", parse("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: checkout, namespace: elsewhere}
+            spec: {parentRefs: [{group: "", kind: Service, name: checkout}]}
+            """)),
         Arguments.of("a Gateway is no routing object", parse("""
             apiVersion: networking.istio.io/v1
             kind: Gateway
@@ -282,6 +325,18 @@ class ReleaseAwareRenderTest {
 
     assertThat(result.problems()).extracting(Problem::message).singleElement().asString()
         .contains("checkout.example.com");
+  }
+
+  @Test
+  void retriesAreRefusedWhenTheConfiguredDefaultRouterIsGatewayApi() {
+    GenericKubernetesResource policy = policy("checkout-release", "checkout");
+    Manifests.spec(policy).put("service", Map.of("name", "checkout", "port", 80, "retries", Map.of("attempts", 3)));
+    List<GenericKubernetesResource> git = List.of(policy, service("checkout"), deployment("checkout", V2));
+
+    assertThat(render.apply(git, Map.of()).problems()).as("Istio, the default default, has retries").isEmpty();
+    assertThat(new ReleaseAwareRender(RouterKind.GATEWAY_API).apply(git, Map.of()).problems())
+        .extracting(Problem::message).singleElement().asString()
+        .contains("spec.service.retries.attempts", "router gateway-api");
   }
 
   @Test

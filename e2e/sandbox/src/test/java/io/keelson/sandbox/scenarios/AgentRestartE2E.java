@@ -7,7 +7,7 @@ import io.keelson.release.api.ReleasePolicyStatus;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class AgentRestartE2E extends ShopScenario {
+class AgentRestartE2E extends ReleaseScenario {
 
   @Test
   void whenTheAgentIsKilledMidRelease_thenTheRestartedAgentResumesAtTheSameStep() {
