@@ -41,9 +41,13 @@ public record StatusView(String agent, String version, Instant generatedAt, bool
   /** One object's entry in a ChangeSet: {@code Deployment shop/cart}, {@code configured}, why. */
   public record ChangeView(String object, String action, String reason) {}
 
-  /** One ReleasePolicy: where its release stands, its last verdicts and the manual actions taken on it. */
+  /**
+   * One ReleasePolicy: where its release stands, its last verdicts and the manual actions taken on it;
+   * {@code failure} says why its last tick could not finish (e.g. its status write was refused), else null.
+   */
   public record ReleaseView(String namespace, String name, String phase, Integer canaryWeight, Integer step,
-      String candidate, String stable, String message, List<VerdictView> lastVerdicts, List<ActionView> actions) {}
+      String candidate, String stable, String message, List<VerdictView> lastVerdicts, List<ActionView> actions,
+      String failure) {}
 
   /** A manual action: what, who, when, and whether it was carried out (and why not). */
   public record ActionView(String action, String by, String at, Boolean accepted, String message) {}

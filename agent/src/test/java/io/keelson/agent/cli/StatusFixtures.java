@@ -74,10 +74,12 @@ public final class StatusFixtures {
         List.of(new VerdictView("error-rate", "PASS", 0.002, 1840L, "2m"),
             new VerdictView("latency-p99", "INCONCLUSIVE", null, 12L, "2m")),
         List.of(new ActionView("pause", "alice", NOW.minusSeconds(300).toString(), true, ""),
-            new ActionView("promote", "bob", NOW.minusSeconds(600).toString(), false, "the current step has a FAIL")));
+            new ActionView("promote", "bob", NOW.minusSeconds(600).toString(), false, "the current step has a FAIL")),
+        null);
   }
 
   public static ReleaseView idle() {
-    return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of(), List.of());
+    return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of(), List.of(),
+        null);
   }
 }
