@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A whole agent process (the Dropwizard application) on 127.0.0.1, configured by a generated file. */
 final class RunningAgent implements AutoCloseable {
@@ -32,8 +33,25 @@ final class RunningAgent implements AutoCloseable {
     this.support = support;
   }
 
-  /** Settings a test varies; everything else is fixed. */
-  record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {}
+  /**
+   * Settings a test varies; everything else is fixed.
+   *
+   * @param sources the sources' names, each syncing the directory of its name; the first is the webhook's
+   * @param healthTimeout how long each sync waits for what it applied to become ready
+   * @param prometheus the release controller's Prometheus; null leaves it at its default
+   */
+  record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
+      List<String> sources, String healthTimeout, URI prometheus) {
+
+    Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), "0s", null);
+    }
+
+    Settings withReleases(URI prometheusUrl, List<String> sourceNames, String timeout) {
+      return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, timeout,
+          prometheusUrl);
+    }
+  }
 
   static RunningAgent start(Settings settings) {
     try {
@@ -42,26 +60,39 @@ final class RunningAgent implements AutoCloseable {
       Files.writeString(dir.resolve("webhook-secret"), WEBHOOK_SECRET);
       Files.writeString(dir.resolve("git-password"), GIT_PASSWORD);
       Path config = dir.resolve("keelson.yml");
+      StringBuilder sources = new StringBuilder();
+      for (String source : settings.sources()) {
+        sources.append("""
+              - name: %1$s
+                url: %3$s
+                ref: main
+                paths: [%1$s]
+                interval: %4$s
+                timeout: 5s
+                healthTimeout: %5$s
+                defaultNamespace: %2$s
+                credentials:
+                  username: %7$s
+                  password: {file: %6$s/git-password}
+                webhookSecret: {file: %6$s/webhook-secret}
+                prune: {allowMassPrune: true}
+            """.formatted(source, settings.namespace(), settings.gitUrl(), settings.interval(),
+            settings.healthTimeout(), dir, GIT_USER));
+      }
+      String releases = settings.prometheus() == null ? "" : """
+          releaseController:
+            prometheusUrl: %s
+            tickInterval: 300ms
+            queryTimeout: 3s
+          """.formatted(settings.prometheus());
       Files.writeString(config, """
           agentNamespace: %2$s
           identity: %1$s
           kubeconfig: %3$s
-          cacheDirectory: %6$s/cache
-          apiToken: {file: %6$s/api-token}
+          cacheDirectory: %4$s/cache
+          apiToken: {file: %4$s/api-token}
           sources:
-            - name: apps
-              url: %4$s
-              ref: main
-              paths: [apps]
-              interval: %5$s
-              timeout: 5s
-              healthTimeout: 0s
-              defaultNamespace: %2$s
-              credentials:
-                username: %7$s
-                password: {file: %6$s/git-password}
-              webhookSecret: {file: %6$s/webhook-secret}
-              prune: {allowMassPrune: true}
+          %5$s%6$s
           leaderElection:
             enabled: true
             leaseName: keelson-%2$s
@@ -73,8 +104,7 @@ final class RunningAgent implements AutoCloseable {
             adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
           logging:
             level: INFO
-          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), settings.gitUrl(),
-          settings.interval(), dir, GIT_USER));
+          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), dir, sources, releases));
       DropwizardTestSupport<KeelsonConfiguration> support =
           new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
       support.before();

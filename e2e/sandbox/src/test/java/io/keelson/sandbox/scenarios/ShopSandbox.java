@@ -130,9 +130,12 @@ final class ShopSandbox implements AutoCloseable {
         () -> commit.equals(source().path("applied").path("sha").asText()) ? Boolean.TRUE : null);
   }
 
+  ReleasePolicy policy() {
+    return sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY).get();
+  }
+
   ReleasePolicyStatus release() {
-    ReleasePolicy policy = sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY)
-        .get();
+    ReleasePolicy policy = policy();
     return policy == null || policy.getStatus() == null ? new ReleasePolicyStatus() : policy.getStatus();
   }
 
@@ -173,9 +176,14 @@ final class ShopSandbox implements AutoCloseable {
   }
 
   /** The canary's weight in the weighted route of the release controller's VirtualService, or -1. */
+  /** The release controller's VirtualService for the cart policy, or null. */
+  GenericKubernetesResource virtualService() {
+    return sandbox.client().genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+        .inNamespace(NAMESPACE).withName("keelson-" + POLICY).get();
+  }
+
   int canaryWeight() {
-    GenericKubernetesResource service = sandbox.client().genericKubernetesResources("networking.istio.io/v1",
-        "VirtualService").inNamespace(NAMESPACE).withName("keelson-" + POLICY).get();
+    GenericKubernetesResource service = virtualService();
     if (service == null) {
       return -1;
     }
@@ -252,7 +260,7 @@ final class ShopSandbox implements AutoCloseable {
         + "\nagent log:\n" + sandbox.agent().logTail());
   }
 
-  static void sleep(Duration duration) {
+  private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
