@@ -79,9 +79,12 @@ public final class SyncScheduler implements AutoCloseable {
     tasks.put(name, new RepeatingTask(name, every, task));
   }
 
-  /** Asks for a run of a repeating task as soon as possible (none while the scheduler stands by). */
+  /** Asks for a run of a repeating task as soon as possible (none while the scheduler stands by, or unknown). */
   public void runNow(String task) {
-    tasks.get(task).runNow();
+    RepeatingTask repeating = tasks.get(task);
+    if (repeating != null) {
+      repeating.runNow();
+    }
   }
 
   /** Starts (or resumes) running jobs and syncs every source now. */
