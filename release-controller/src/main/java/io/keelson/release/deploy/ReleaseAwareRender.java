@@ -364,7 +364,7 @@ public final class ReleaseAwareRender {
       ReleasePhase phase = status.getPhase();
       String renderedAs = phase == ReleasePhase.Promoting ? "promoting"
           : phase == ReleasePhase.Failed || phase == ReleasePhase.RollingBack ? "held back"
-          : ACTIVE.contains(phase) ? "active" : "none";
+          : phase != null && ACTIVE.contains(phase) ? "active" : "none";
       return new RenderInputs(status.getStableTemplate(),
           status.getCandidate() == null ? null : status.getCandidate().templateHash(), status.getCandidateTemplate(),
           renderedAs);

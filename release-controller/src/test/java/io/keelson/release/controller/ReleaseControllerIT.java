@@ -158,17 +158,10 @@ class ReleaseControllerIT {
   void aCheckMeasuringInfinityFailsTheStepAndItsStatusIsWritten(KubernetesClient client, TestNamespace ns,
       PrometheusServer prometheus) throws Exception {
     // Prometheus answers 1/0 with +Inf; JSON has no infinity and the CRD declares the value a number.
-    Fixture fixture = setUp(client, ns, prometheus, POLICY.replace("""
-          - name: errors
-            minRequests: 10
-            errorRate: {max: 0.05}
-        """, """
-          - name: errors
-            minRequests: 10
-            errorRate: {max: 0.05}
-          - name: infinite
-            custom: {query: "1/0", max: 1}
-        """), 0.0, true);
+    String infinite = POLICY.replace("      errorRate: {max: 0.05}\n",
+        "      errorRate: {max: 0.05}\n    - name: infinite\n      custom: {query: \"1/0\", max: 1}\n");
+    assertThat(infinite).contains("name: infinite");
+    Fixture fixture = setUp(client, ns, prometheus, infinite, 0.0, true);
 
     ReleasePolicyStatus failed = fixture.tickUntil(s -> s.getPhase() == ReleasePhase.Failed, Duration.ofSeconds(30));
 
@@ -193,27 +186,27 @@ class ReleaseControllerIT {
     ReleaseController controller = new ReleaseController(client, fixture.reconciler, Set.of(ns.name()),
         Clock.systemUTC());
     try (controller) {
-      fixture.playRender();
       ReleaseReconciler.Tick refused = Waiter.await("a refused status write", Duration.ofSeconds(30),
           Duration.ofMillis(200), () -> {
-            fixture.playRender();
+            controller.observed("git", List.of(fixture.playRender()), "r2");
             return controller.tick().stream().map(ReleaseController.Ticked::tick)
                 .filter(tick -> tick.failure().isPresent()).findFirst().orElse(null);
           }, () -> null);
       assertThat(refused.failure().orElseThrow()).contains("status not written").contains("refused by the test");
       assertThat(controller.lastTicks()).singleElement().satisfies(tick -> assertThat(tick.failure()).isPresent());
-      assertThat(fixture.live().getPhase()).isEqualTo(ReleasePhase.Idle);
+      String version = fixture.resourceVersion();
+      assertThat(controller.tick()).singleElement().satisfies(ticked -> assertThat(ticked.tick().failure()).isPresent());
+      assertThat(fixture.resourceVersion()).as("nothing written while refused").isEqualTo(version);
 
       client.resource(refusingStatusWritesIn(name, ns.name())).delete();
       client.resource(refusingStatusWrites(name)).delete();
-      ReleasePolicyStatus written = Waiter.await("the status written on a later tick", Duration.ofSeconds(30),
+      ReleaseReconciler.Tick written = Waiter.await("the status written on a later tick", Duration.ofSeconds(30),
           Duration.ofMillis(200), () -> {
-            fixture.playRender();
-            controller.tick();
-            ReleasePolicyStatus live = fixture.live();
-            return live.getPhase() != ReleasePhase.Idle ? live : null;
+            controller.observed("git", List.of(fixture.playRender()), "r2");
+            ReleaseReconciler.Tick tick = controller.tick().get(0).tick();
+            return tick.failure().isEmpty() && !fixture.resourceVersion().equals(version) ? tick : null;
           }, () -> null);
-      assertThat(written.getPhase()).isIn(ReleasePhase.Deploying, ReleasePhase.Testing);
+      assertThat(fixture.live()).isEqualTo(written.status());
       assertThat(controller.lastTicks()).singleElement().satisfies(tick -> assertThat(tick.failure()).isEmpty());
     }
   }
@@ -280,6 +273,11 @@ class ReleaseControllerIT {
       return new ReleaseReconciler(client, new IstioRouter(client), new Analysis(new PrometheusProvider(
           prometheus.url(), PrometheusProvider.Options.defaults())), (policy, event) -> events.add(event),
           Clock.systemUTC());
+    }
+
+    String resourceVersion() {
+      return client.resources(ReleasePolicy.class).inNamespace(ns.name()).withName("cart").get().getMetadata()
+          .getResourceVersion();
     }
 
     ReleasePolicyStatus live() {

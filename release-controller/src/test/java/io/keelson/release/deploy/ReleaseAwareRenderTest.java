@@ -346,6 +346,8 @@ class ReleaseAwareRenderTest {
     assertThat(ReleaseAwareRender.rendersAlike(status(V1, ReleasePhase.Promoting, V2),
         status(V2, ReleasePhase.Succeeded, null))).isFalse();
     assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Progressing, V3))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(new ReleasePolicyStatus(), status(V1, ReleasePhase.Idle, null)))
+        .as("the first stable template recorded").isFalse();
   }
 
   private static List<GenericKubernetesResource> gitRevision(String image) {
