@@ -112,13 +112,14 @@ class ReleasesUnderFaultsIT {
   void whenEverySourceIsStuckInAHealthWait_thenReleaseTicksGoOn(ControlPlane plane, KubernetesClient client,
       TestNamespace ns, PrometheusServer prometheus) {
     List<String> sources = List.of("apps", "other-1", "other-2");
-    Shop shop = shop(plane, client, ns, prometheus, "1h", sources, "1h");
+    // Long enough to outlast the release steps; a stopping agent waits for its syncs, so not an hour.
+    Shop shop = shop(plane, client, ns, prometheus, "1h", sources, "45s");
     RunningAgent agent = shop.startAgent("agent-a");
     shop.releaseCandidate(agent);
     ReleasePolicyStatus first = shop.awaitRelease("the first weighted step", Duration.ofSeconds(60),
         s -> s.getPhase() == ReleasePhase.Progressing && Integer.valueOf(20).equals(s.getCanaryWeight()));
 
-    // A Deployment that never becomes ready in every source: each sync then waits an hour for it.
+    // A Deployment that never becomes ready in every source: each sync then waits 45 s for it.
     for (String source : sources) {
       shop.repo().write(source + "/stuck.yaml", stuckDeployment("stuck-" + source));
     }

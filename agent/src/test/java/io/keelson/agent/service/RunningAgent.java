@@ -79,12 +79,14 @@ final class RunningAgent implements AutoCloseable {
             """.formatted(source, settings.namespace(), settings.gitUrl(), settings.interval(),
             settings.healthTimeout(), dir, GIT_USER));
       }
+      // Releases are watched in the allowed namespaces only: other tests' policies stay theirs.
       String releases = settings.prometheus() == null ? "" : """
+          allowedNamespaces: [%2$s]
           releaseController:
             prometheusUrl: %s
             tickInterval: 300ms
             queryTimeout: 3s
-          """.formatted(settings.prometheus());
+          """.formatted(settings.prometheus(), settings.namespace());
       Files.writeString(config, """
           agentNamespace: %2$s
           identity: %1$s
