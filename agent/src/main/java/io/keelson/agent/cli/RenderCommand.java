@@ -7,6 +7,7 @@ import io.keelson.agent.model.Rendered;
 import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.agent.render.RenderOptions;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -37,6 +38,11 @@ public class RenderCommand extends Command {
         .help("a namespace objects may use (repeatable; default: any)");
     subparser.addArgument("--denied-kind").action(net.sourceforge.argparse4j.impl.Arguments.append())
         .help("a kind that may not be declared, Kind or group/Kind (repeatable)");
+    subparser.addArgument("--age-key-file").help("decrypt SOPS files with the age identities in this file");
+    subparser.addArgument("--pgp-key-file")
+        .help("decrypt SOPS files with this OpenPGP secret key export (no passphrase)");
+    subparser.addArgument("--no-decrypt").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+        .help("check SOPS files for structure and a MAC only, without a key");
   }
 
   @Override
@@ -51,7 +57,8 @@ public class RenderCommand extends Command {
         .withDeniedKinds(new HashSet<>(listOrEmpty(namespace, "denied_kind")));
     // The release-aware checks too (policy validation, routing a policy owns), as if nothing were released.
     Rendered rendered = new ReleaseStage().apply(
-        new ManifestRenderer(options).render(directory, paths, new OfflineKindScopes()), Map.of()).rendered();
+        new ManifestRenderer(options, sops(namespace)).render(directory, paths, new OfflineKindScopes()), Map.of())
+        .rendered();
     List<String> errors = rendered.errors().stream().map(RenderError::toString).toList();
     if (!errors.isEmpty()) {
       errors.forEach(System.err::println);
@@ -60,6 +67,18 @@ public class RenderCommand extends Command {
     Map<String, Integer> kinds = new TreeMap<>();
     rendered.objects().forEach(o -> kinds.merge(o.ref().kind(), 1, Integer::sum));
     System.out.println(rendered.objects().size() + " objects rendered from " + directory + ": " + kinds);
+  }
+
+  private static SopsDecryptor sops(Namespace namespace) {
+    String age = namespace.getString("age_key_file");
+    String pgp = namespace.getString("pgp_key_file");
+    if (Boolean.TRUE.equals(namespace.getBoolean("no_decrypt"))) {
+      if (age != null || pgp != null) {
+        throw new IllegalArgumentException("--no-decrypt takes no key file");
+      }
+      return SopsDecryptor.structureOnly();
+    }
+    return SopsDecryptor.withKeyFiles(age == null ? null : Path.of(age), pgp == null ? null : Path.of(pgp));
   }
 
   private static List<String> listOrEmpty(Namespace namespace, String key) {

@@ -76,6 +76,11 @@ public class SourceSettings {
   @Valid
   private VerificationSettings verification;
 
+  /** Keys that decrypt SOPS-encrypted manifests, by reference; without them an encrypted file is an error. */
+  @JsonProperty
+  @Valid
+  private SopsSettings sops;
+
   /** Shared secret of the webhook (GitHub HMAC or GitLab token); without it, webhooks are refused. */
   @JsonProperty
   private SecretRef webhookSecret;
@@ -126,6 +131,10 @@ public class SourceSettings {
 
   public VerificationSettings getVerification() {
     return verification;
+  }
+
+  public SopsSettings getSops() {
+    return sops;
   }
 
   public SecretRef getWebhookSecret() {

@@ -8,6 +8,7 @@ import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Origin;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -42,9 +43,16 @@ public final class ManifestRenderer {
   private final YamlDocuments yaml;
   private final JsonDocuments json = new JsonDocuments();
   private final NamespacePolicy namespacePolicy;
+  private final SopsStage sops;
 
+  /** A renderer without SOPS keys: an encrypted file is an error saying so. */
   public ManifestRenderer(RenderOptions options) {
+    this(options, SopsDecryptor.withoutKeys());
+  }
+
+  public ManifestRenderer(RenderOptions options, SopsDecryptor sops) {
     this.options = Objects.requireNonNull(options, "options");
+    this.sops = new SopsStage(sops);
     this.manifestFiles = new ManifestFiles(options.maxFileBytes(), options.maxTotalBytes());
     this.yaml = new YamlDocuments(options.maxAliases(), options.maxDocuments(), options.maxFileBytes());
     this.namespacePolicy = new NamespacePolicy(options);
@@ -67,7 +75,7 @@ public final class ManifestRenderer {
     List<ManifestObject> manifests = new ArrayList<>();
     ObjectValidator validator = new ObjectValidator(manifests, errors);
     for (ManifestFiles.ManifestFile file : listing.files()) {
-      ParsedFile parsed = parse(file);
+      ParsedFile parsed = sops.apply(file.name(), parse(file));
       errors.addAll(parsed.errors());
       for (SourceDocument document : parsed.documents()) {
         validator.accept(file.name(), document);

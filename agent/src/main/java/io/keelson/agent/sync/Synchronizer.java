@@ -59,7 +59,7 @@ public final class Synchronizer implements AutoCloseable {
     this.transform = new ReleaseTransform(client, manager);
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
-        .withDeniedKinds(options.deniedKinds()));
+        .withDeniedKinds(options.deniedKinds()), options.sops());
     this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
       thread.setDaemon(true);

@@ -60,6 +60,7 @@ class KeelsonConfigurationTest {
             url: https://git.example/infra.git
           - name: infra
             url: https://git.example/infra2.git
+            sops: {}
         leaderElection:
           leaseDuration: 5s
           renewDeadline: 10s
@@ -71,6 +72,7 @@ class KeelsonConfigurationTest {
         .hasMessageContaining("sources[0].interval must be greater than or equal to 5 SECONDS")
         .hasMessageContaining("credentials: set a token, or a username with a password")
         .hasMessageContaining("every source needs a unique name")
+        .hasMessageContaining("sops: set ageKeyFile, pgpKeyFile or both")
         .hasMessageContaining("retryPeriod < renewDeadline < leaseDuration");
   }
 

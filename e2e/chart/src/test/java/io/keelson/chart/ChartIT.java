@@ -47,7 +47,7 @@ class ChartIT {
   private static final String RELEASE_NAMESPACE = "keelson-system";
   private static final String ADMIN_PORT = "admin";
   private static final Set<String> FILE_REFERENCE_KEYS =
-      Set.of("file", "sshKeyFile", "knownHostsFile", "gpgKeyring", "sshAllowedSigners");
+      Set.of("file", "sshKeyFile", "knownHostsFile", "gpgKeyring", "sshAllowedSigners", "ageKeyFile", "pgpKeyFile");
 
   @TempDir
   static Path work;
@@ -166,7 +166,8 @@ class ChartIT {
     }
     assertThat(sources).containsExactlyInAnyOrder("keelson-api/api-token", "keelson-prometheus/token",
         "keelson-git-ssh/id_ed25519", "keelson-git-ssh/known_hosts", "configMap keelson-signers/allowed_signers",
-        "keelson-git-token/token", "keelson-git-token/webhook", "keelson-gpg/keyring.asc");
+        "keelson-git-token/token", "keelson-git-token/webhook", "keelson-gpg/keyring.asc", "keelson-sops/keys.txt",
+        "keelson-sops/secret.asc");
   }
 
   @Test
