@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One Git source of desired state. */
+@SelfValidating
 public class SourceSettings {
 
   /** Used in label values and object names, so a short DNS label. */
@@ -165,5 +169,13 @@ public class SourceSettings {
   @ValidationMethod(message = "webhookSecret: set exactly one of file or env")
   public boolean isWebhookSecretWellFormed() {
     return webhookSecret == null || webhookSecret.isWellFormed();
+  }
+
+  @SelfValidation
+  public void validateWebhookSecret(ViolationCollector violations) {
+    if (webhookSecret != null && webhookSecret.isEmptyWhereReadable(System.getenv())) {
+      violations.addViolation("webhookSecret: the " + webhookSecret.describe() + " of source " + name
+          + " is empty; an empty secret would accept any signature");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.keelson.agent.schedule;
 
+import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.source.SourceController;
 import java.time.Duration;
 import java.util.Date;
@@ -108,6 +109,11 @@ public final class SyncScheduler implements AutoCloseable {
     }
   }
 
+  /** Whether {@code source} is one of the configured sources. */
+  public boolean knows(String source) {
+    return sources.containsKey(source);
+  }
+
   /** Asks for a sync of {@code source} as soon as possible; false if the source is unknown. */
   public boolean syncNow(String source) {
     SourceController controller = sources.get(source);
@@ -187,6 +193,8 @@ public final class SyncScheduler implements AutoCloseable {
       }
       try {
         task.run();
+      } catch (WriteFence.LeadershipLost e) {
+        LOG.info("{}: abandoned: {}", name, e.getMessage());
       } catch (RuntimeException e) {
         LOG.warn("{}: run failed, retrying in {} ms: {}", name, every.toMillis(), e.toString());
       }
@@ -205,7 +213,11 @@ public final class SyncScheduler implements AutoCloseable {
 
     @Override
     public void execute(JobExecutionContext context) {
-      source.reconcile();
+      try {
+        source.reconcile();
+      } catch (WriteFence.LeadershipLost e) {
+        LOG.info("source {}: reconcile abandoned: {}", source.name(), e.getMessage());
+      }
     }
   }
 }

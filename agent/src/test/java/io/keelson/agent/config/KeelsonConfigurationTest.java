@@ -86,4 +86,25 @@ class KeelsonConfigurationTest {
     assertThatThrownBy(() -> new SecretRef(null, "MISSING").resolve(java.util.Map.of()))
         .hasMessage("the environment variable MISSING is not set");
   }
+
+  @Test
+  void anEmptyWebhookSecretIsAConfigurationError() throws Exception {
+    Path empty = temp.resolve("webhook-secret");
+    Files.writeString(empty, "\n");
+    Path file = write("""
+        sources:
+          - name: apps
+            url: https://git.example/apps.git
+            webhookSecret: {file: %s}
+          - name: infra
+            url: https://git.example/infra.git
+            webhookSecret: {env: ""}
+        """.formatted(empty));
+
+    assertThatThrownBy(() -> load(file)).isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("webhookSecret: the file " + empty + " of source apps is empty")
+        .hasMessageContaining("webhookSecret: set exactly one of file or env");
+    assertThatThrownBy(() -> new SecretRef(empty.toString(), null).resolve(java.util.Map.of()))
+        .hasMessage("the secret in file " + empty + " is empty");
+  }
 }

@@ -46,7 +46,12 @@ final class RunningAgent implements AutoCloseable {
       List<String> sources, String healthTimeout, URI prometheus) {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
-      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), "0s", null);
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, "0s");
+    }
+
+    Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
+        String healthTimeout) {
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null);
     }
 
     Settings withReleases(URI prometheusUrl, List<String> sourceNames, String timeout) {
@@ -151,6 +156,16 @@ final class RunningAgent implements AutoCloseable {
     return JSON.missingNode();
   }
 
+  /** The value of one sample in the admin /metrics, e.g. {@code keelson_syncs_total{outcome="APPLIED",source="apps"}}; 0 when absent. */
+  double metric(String sample) {
+    for (String line : get(adminUrl("/metrics")).body().split("\n")) {
+      if (line.startsWith(sample + " ")) {
+        return Double.parseDouble(line.substring(sample.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
   HttpResponse<String> get(URI uri) {
     return send(HttpRequest.newBuilder(uri).GET().build());
   }
@@ -162,6 +177,13 @@ final class RunningAgent implements AutoCloseable {
       request.header("X-Hub-Signature-256", signature);
     }
     return send(request.build());
+  }
+
+  /** The same, with the body streamed in chunks: the server learns its length only by reading it. */
+  HttpResponse<String> webhookStreamed(String source, byte[] body, String signature) {
+    return send(HttpRequest.newBuilder(url("/hooks/" + source)).header("Content-Type", "application/json")
+        .header("X-Hub-Signature-256", signature)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
   }
 
   HttpResponse<String> signedWebhook(String source) {
