@@ -36,6 +36,7 @@ import io.keelson.agent.resources.SourcesResource;
 import io.keelson.agent.resources.StatusPageResource;
 import io.keelson.agent.resources.StatusResource;
 import io.keelson.agent.resources.WebhookResource;
+import io.keelson.agent.schedule.ReleaseFollowUp;
 import io.keelson.agent.schedule.SyncScheduler;
 import io.keelson.agent.source.SourceController;
 import io.keelson.agent.status.ReleaseViews;
@@ -153,10 +154,11 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
     if (config.getReleaseController().isEnabled()) {
+      ReleaseFollowUp followUp = new ReleaseFollowUp(scheduler, metrics);
       scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
           () -> {
             if (fence.holds()) {
-              releases.tick();
+              followUp.after(releases.tick());
             }
           });
     }
@@ -196,6 +198,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           leaseClient.close();
         }
         scheduler.close();
+        releases.close();
         controllers.values().forEach(SourceController::close);
         client.close();
       }
@@ -238,7 +241,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           }
           webhooks.changed(policy, event);
         }, clock);
-    return new ReleaseController(client, reconciler, clock);
+    return new ReleaseController(client, reconciler, config.getAllowedNamespaces(), clock);
   }
 
   private static SyncOptions syncOptions(KeelsonConfiguration config, SourceSettings source) {

@@ -44,12 +44,13 @@ public record StatusView(String agent, String version, Instant generatedAt, bool
   public record ChangeView(String object, String action, String reason) {}
 
   /**
-   * One ReleasePolicy: where its release stands, its last verdicts, the manual actions taken on it and the
-   * routing API carrying its traffic ({@code istio} or {@code gateway-api}).
+   * One ReleasePolicy: where its release stands, its last verdicts, the manual actions taken on it, the
+   * routing API carrying its traffic ({@code istio} or {@code gateway-api}) and, in {@code failure}, why its
+   * last tick could not finish (e.g. its status write was refused), else null.
    */
   public record ReleaseView(String namespace, String name, String phase, Integer canaryWeight, Integer step,
       String candidate, String stable, String message, List<VerdictView> lastVerdicts, List<ActionView> actions,
-      String router) {}
+      String router, String failure) {}
 
   /** A manual action: what, who, when, and whether it was carried out (and why not). */
   public record ActionView(String action, String by, String at, Boolean accepted, String message) {}

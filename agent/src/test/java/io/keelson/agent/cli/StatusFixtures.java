@@ -82,11 +82,11 @@ public final class StatusFixtures {
             new VerdictView("latency-p99", "INCONCLUSIVE", null, 12L, "2m")),
         List.of(new ActionView("pause", "alice", NOW.minusSeconds(300).toString(), true, ""),
             new ActionView("promote", "bob", NOW.minusSeconds(600).toString(), false, "the current step has a FAIL")),
-        "gateway-api");
+        "gateway-api", null);
   }
 
   public static ReleaseView idle() {
     return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of(), List.of(),
-        "istio");
+        "istio", null);
   }
 }

@@ -388,6 +388,52 @@ public final class ReleaseAwareRender {
     return routed || queued ? inFlight : null;
   }
 
+  /**
+   * What render emitted for a policy when Git last declared what its status records: the candidate of the
+   * release under way, else the stable template. The release controller goes on this until a sync renders
+   * Git again (after a restart with Git unreachable, or while every sync is rejected): the cluster runs it.
+   * Empty when nothing was released yet, which only a render of Git can start.
+   */
+  public static Optional<Release> lastRendered(PolicyKey policy, String targetName, ReleasePolicyStatus status) {
+    if (status == null || status.getStableTemplate() == null) {
+      return Optional.empty();
+    }
+    String stableHash = TemplateHash.of(status.getStableTemplate());
+    boolean underWay = status.getCandidate() != null && status.getPhase() != null && status.getPhase() != ReleasePhase.Idle
+        && status.getPhase() != ReleasePhase.Succeeded;
+    String gitHash = underWay ? status.getCandidate().templateHash() : stableHash;
+    PodTemplateSpec gitTemplate = underWay ? status.getCandidateTemplate() : status.getStableTemplate();
+    return Optional.of(new Release(policy, new ObjectId("apps/v1", "Deployment", policy.namespace(), targetName),
+        state(status, gitHash, stableHash), gitHash, stableHash, gitTemplate));
+  }
+
+  /**
+   * Whether render emits the same objects for two statuses of a policy, whatever Git declares: the status
+   * fields render reads are alike. When they are not, the release controller's decision must reach the
+   * cluster through a sync.
+   */
+  public static boolean rendersAlike(ReleasePolicyStatus a, ReleasePolicyStatus b) {
+    return Objects.equals(RenderInputs.of(a), RenderInputs.of(b));
+  }
+
+  /** The part of a status that {@link #apply} reads. */
+  private record RenderInputs(PodTemplateSpec stableTemplate, String candidateHash,
+      PodTemplateSpec candidateTemplate, String phase) {
+
+    static RenderInputs of(ReleasePolicyStatus status) {
+      if (status == null) {
+        return new RenderInputs(null, null, null, "none");
+      }
+      ReleasePhase phase = status.getPhase();
+      String renderedAs = phase == ReleasePhase.Promoting ? "promoting"
+          : phase == ReleasePhase.Failed || phase == ReleasePhase.RollingBack ? "held back"
+          : phase != null && ACTIVE.contains(phase) ? "active" : "none";
+      return new RenderInputs(status.getStableTemplate(),
+          status.getCandidate() == null ? null : status.getCandidate().templateHash(), status.getCandidateTemplate(),
+          renderedAs);
+    }
+  }
+
   private static ReleaseState state(ReleasePolicyStatus status, String gitHash, String stableHash) {
     if (stableHash == null) {
       return ReleaseState.UNRELEASED;

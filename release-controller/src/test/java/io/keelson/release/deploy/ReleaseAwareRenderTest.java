@@ -350,6 +350,61 @@ class ReleaseAwareRenderTest {
     assertThat(result.releases()).isEmpty();
   }
 
+  /** Stable V1; a release of V2 in each phase, or none (Idle with V1, Succeeded with V2). */
+  static Stream<ReleasePolicyStatus> recordedReleases() {
+    return Stream.of(ReleasePhase.values()).map(phase -> {
+      boolean done = phase == ReleasePhase.Idle || phase == ReleasePhase.Succeeded;
+      String stable = phase == ReleasePhase.Succeeded ? V2 : V1;
+      ReleasePolicyStatus status = status(stable, phase, done ? null : V2);
+      if (!done && phase != ReleasePhase.Failed) {
+        status.setCandidateTemplate(template(deployment("checkout", V2)));
+      }
+      return status;
+    });
+  }
+
+  @ParameterizedTest
+  @MethodSource("recordedReleases")
+  void whatRenderLastEmittedFollowsFromTheStatusAsIfGitStillDeclaredItsRelease(ReleasePolicyStatus status) {
+    String declared = status.getCandidate() != null || status.getPhase() == ReleasePhase.Succeeded ? V2 : V1;
+    ReleaseAwareRender.Release rendered = render.apply(gitRevision(declared), Map.of(KEY, status)).releases().get(0);
+
+    ReleaseAwareRender.Release last = ReleaseAwareRender.lastRendered(KEY, "checkout", status).orElseThrow();
+
+    assertThat(last.state()).as(status.getPhase().name()).isEqualTo(rendered.state());
+    assertThat(last.gitTemplateHash()).isEqualTo(rendered.gitTemplateHash());
+    assertThat(last.stableTemplateHash()).isEqualTo(rendered.stableTemplateHash());
+    assertThat(last.deployment()).isEqualTo(rendered.deployment());
+    if (status.getPhase() != ReleasePhase.Failed) {
+      assertThat(TemplateHash.of(last.gitTemplate())).isEqualTo(rendered.gitTemplateHash());
+    }
+  }
+
+  @Test
+  void nothingWasRenderedForAPolicyNeverReleased() {
+    assertThat(ReleaseAwareRender.lastRendered(KEY, "checkout", null)).isEmpty();
+    assertThat(ReleaseAwareRender.lastRendered(KEY, "checkout", status(null, ReleasePhase.Idle, null))).isEmpty();
+  }
+
+  @Test
+  void promotionRollbackAndANewStableChangeWhatRenderEmitsButAStepDoesNot() {
+    ReleasePolicyStatus progressing = status(V1, ReleasePhase.Progressing, V2);
+    ReleasePolicyStatus nextStep = status(V1, ReleasePhase.Progressing, V2);
+    nextStep.setStep(2);
+    nextStep.setCanaryWeight(60);
+
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, nextStep)).isTrue();
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Testing, V2))).isTrue();
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Promoting, V2))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(status(V1, ReleasePhase.Promoting, V2),
+        status(V1, ReleasePhase.RollingBack, V2))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(status(V1, ReleasePhase.Promoting, V2),
+        status(V2, ReleasePhase.Succeeded, null))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Progressing, V3))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(new ReleasePolicyStatus(), status(V1, ReleasePhase.Idle, null)))
+        .as("the first stable template recorded").isFalse();
+  }
+
   private static List<GenericKubernetesResource> gitRevision(String image) {
     return List.of(policy("checkout-release", "checkout"), service("checkout"), deployment("checkout", image));
   }

@@ -2,6 +2,7 @@ package io.keelson.sandbox.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
@@ -142,9 +143,12 @@ final class ShopSandbox implements AutoCloseable {
         () -> commit.equals(source().path("applied").path("sha").asText()) ? Boolean.TRUE : null);
   }
 
+  ReleasePolicy policy() {
+    return sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY).get();
+  }
+
   ReleasePolicyStatus release() {
-    ReleasePolicy policy = sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY)
-        .get();
+    ReleasePolicy policy = policy();
     return policy == null || policy.getStatus() == null ? new ReleasePolicyStatus() : policy.getStatus();
   }
 
@@ -203,6 +207,14 @@ final class ShopSandbox implements AutoCloseable {
   /** The routing object's kind and name, for messages. */
   String routingObject() {
     return (router instanceof GatewayApiRouter ? "HTTPRoute" : "VirtualService") + " keelson-" + POLICY;
+  }
+
+  /** The release controller's live routing object for the cart policy (VirtualService or HTTPRoute), or null. */
+  GenericKubernetesResource liveRoutingObject() {
+    return (router instanceof GatewayApiRouter
+        ? sandbox.client().genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+        : sandbox.client().genericKubernetesResources("networking.istio.io/v1", "VirtualService"))
+        .inNamespace(NAMESPACE).withName("keelson-" + POLICY).get();
   }
 
   private void sampleCanaryWeight() {
@@ -265,7 +277,7 @@ final class ShopSandbox implements AutoCloseable {
         + "\nagent log:\n" + sandbox.agent().logTail());
   }
 
-  static void sleep(Duration duration) {
+  private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {
