@@ -210,7 +210,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withAllowedNamespaces(config.getAllowedNamespaces())
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
-        .withFullCheckInterval(duration(source.getFullCheckInterval()));
+        .withFullCheckInterval(duration(source.getFullCheckInterval()))
+        .withTools(config.getRender().toTools(source.getRender()));
   }
 
   private static KubernetesClient kubernetesClient(KeelsonConfiguration config) {

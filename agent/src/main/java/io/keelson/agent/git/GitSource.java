@@ -1,6 +1,7 @@
 package io.keelson.agent.git;
 
 import io.keelson.agent.git.GitSourceException.Reason;
+import io.keelson.agent.render.TreeIds;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -162,8 +164,9 @@ public final class GitSource implements AutoCloseable {
     }
     CommitSignatures.verify(settings.verification(), repo, head);
     boolean changed = pathsChanged(repo, lastAppliedSha, head);
-    Path tree = checkout(repo, head);
-    return new FetchResult(revision(head), tree, changed);
+    Map<String, String> ids = new HashMap<>();
+    Path tree = checkout(repo, head, ids);
+    return new FetchResult(revision(head), tree, changed, TreeIds.of(head.getTree().name(), ids));
   }
 
   @Override
@@ -308,15 +311,24 @@ public final class GitSource implements AutoCloseable {
     return result;
   }
 
-  /** Writes the commit's tree into a temporary directory, then moves it into place and drops old checkouts. */
-  private Path checkout(Repository repo, RevCommit head) {
+  /**
+   * Writes the commit's tree into a temporary directory, then moves it into place and drops old checkouts.
+   * Records the object id of every file and directory on the way, for the render cache.
+   */
+  private Path checkout(Repository repo, RevCommit head, Map<String, String> ids) {
     Path tmp = checkouts.resolve(TMP_PREFIX + UUID.randomUUID());
     try {
       Files.createDirectories(tmp);
       try (TreeWalk walk = new TreeWalk(repo); ObjectReader reader = repo.newObjectReader()) {
         walk.addTree(head.getTree());
         walk.setRecursive(true);
+        // Directories come after their contents, with their tree ids.
+        walk.setPostOrderTraversal(true);
         while (walk.next()) {
+          ids.put(walk.getPathString(), walk.getObjectId(0).name());
+          if (walk.isPostChildren()) {
+            continue;
+          }
           FileMode mode = walk.getFileMode(0);
           Path target = tmp.resolve(walk.getPathString());
           if (!target.normalize().startsWith(tmp)) {

@@ -8,6 +8,7 @@ import io.keelson.agent.git.GitSource;
 import io.keelson.agent.git.GitSourceException;
 import io.keelson.agent.git.Revision;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.render.TreeIds;
 import io.keelson.agent.status.SourceViews;
 import io.keelson.agent.sync.DriftCorrection;
 import io.keelson.agent.sync.Snapshot;
@@ -44,6 +45,7 @@ public final class SourceController implements AutoCloseable {
   private volatile SourceView view;
   private Revision fetched;
   private Path tree;
+  private TreeIds ids = TreeIds.NONE;
   private SyncResult.Outcome lastOutcome;
 
   public SourceController(String name, List<String> paths, GitSource git, Synchronizer synchronizer,
@@ -93,6 +95,7 @@ public final class SourceController implements AutoCloseable {
         FetchResult result = git.fetch(appliedSha());
         fetched = result.revision();
         tree = result.tree();
+        ids = result.ids();
         if (!result.pathsChanged()) {
           LOG.info("source {}: {} changes nothing under {}", name, shortSha(fetched.sha()), paths);
         }
@@ -106,7 +109,7 @@ public final class SourceController implements AutoCloseable {
     update(SourceViews.fetched(view, revision, clock.instant()));
     SyncResult result;
     try {
-      result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths));
+      result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths, ids));
     } catch (RuntimeException e) {
       // The API server unreachable or a bug: keep the last state, report, retry at the next tick.
       LOG.warn("source {}: sync of {} failed: {}", name, shortSha(fetched.sha()), e.toString());

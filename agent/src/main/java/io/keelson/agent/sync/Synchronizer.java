@@ -39,6 +39,7 @@ public final class Synchronizer implements AutoCloseable {
   private final Clock clock;
   private final ResourceManager manager;
   private final ManifestRenderer renderer;
+  private final DiscoveryCapabilities capabilities;
   private final RenderCache renders = new RenderCache();
   private final ReleaseTransform transform;
   private final AppliedState state;
@@ -59,7 +60,9 @@ public final class Synchronizer implements AutoCloseable {
     this.transform = new ReleaseTransform(client, manager);
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
-        .withDeniedKinds(options.deniedKinds()));
+        .withDeniedKinds(options.deniedKinds())
+        .withTools(options.tools()));
+    this.capabilities = new DiscoveryCapabilities(client, manager.discovery());
     this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
       thread.setDaemon(true);
@@ -99,7 +102,8 @@ public final class Synchronizer implements AutoCloseable {
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
     Rendered rendered = transform.apply(renders.render(snapshot, manager.discovery().generation(),
-        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced)));
+        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced, capabilities,
+            snapshot.ids())));
     if (!rendered.ok()) {
       return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
           List.of(), Optional.empty(), List.of()), rendered, null, null);
