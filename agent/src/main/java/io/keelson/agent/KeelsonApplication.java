@@ -44,6 +44,7 @@ import io.keelson.release.controller.ReleaseReconciler;
 import io.keelson.release.controller.WebhookNotifier;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.prometheus.PrometheusProvider;
+import io.keelson.release.webhook.HttpWebhookCaller;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -117,8 +118,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           correction -> self.get().driftCorrected(correction));
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
-      SourceView initial = persisted.getOrDefault(source.getName(),
-          SourceViews.initial(source.getName(), source.getUrl(), source.getRef(), source.getPaths()));
+      String url = git.settings().displayUrl();
+      SourceView initial = persisted.containsKey(source.getName())
+          ? SourceViews.restored(persisted.get(source.getName()), url)
+          : SourceViews.initial(source.getName(), url, source.getRef(), source.getPaths());
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
           metrics, events, clock, initial, changed -> store.write(status.get().live()), releases::observed);
       self.set(controller);
@@ -192,7 +195,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     WebhookNotifier webhooks = new WebhookNotifier();
     ReleaseReconciler reconciler = new ReleaseReconciler(client, new IstioRouter(client),
-        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options)),
+        new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options),
+            new HttpWebhookCaller(HttpWebhookCaller.DEFAULT_TIMEOUT)),
         (policy, event) -> {
           events.releaseChanged(policy, event);
           if (event.to() != null && event.to() != event.from()) {

@@ -12,7 +12,8 @@ import java.time.Instant;
 /**
  * Decisions stay pure: the model, the render transform, the analysis, the routing design and the release
  * strategy never reach a client, HTTP or the agent; the strategy not even the wall clock. The analysis reads
- * metrics only through its {@code MetricProvider}; talking to the mesh is the Istio router's job alone.
+ * metrics only through its {@code MetricProvider} and calls webhooks only through its {@code WebhookCaller};
+ * talking to the mesh is the Istio router's job alone.
  */
 @AnalyzeClasses(packages = "io.keelson.release", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -23,7 +24,7 @@ class ArchitectureTest {
           "io.keelson.release.analysis..", "io.keelson.release.strategy..", "io.keelson.release.traffic..")
       .should().dependOnClassesThat().resideInAnyPackage(
           "io.fabric8.kubernetes.client..", "io.fabric8.istio.client..", "java.net.http..", "io.vertx..",
-          "okhttp3..", "io.keelson.release.prometheus..");
+          "okhttp3..", "io.keelson.release.prometheus..", "io.keelson.release.webhook..");
 
   @ArchTest
   static final ArchRule theStrategyReadsNoClock = noClasses()

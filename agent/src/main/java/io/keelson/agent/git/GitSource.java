@@ -4,13 +4,11 @@ import io.keelson.agent.git.GitSourceException.Reason;
 import io.keelson.agent.render.TreeIds;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,29 +20,26 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.eclipse.jgit.api.FetchCommand;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.LsRemoteCommand;
-import org.eclipse.jgit.api.TransportCommand;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
@@ -52,7 +47,6 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
-import org.eclipse.jgit.util.RawParseUtils;
 
 /**
  * The Git repository of desired state: answers "which commit is the head now" cheaply, and fetches, verifies and
@@ -65,9 +59,12 @@ import org.eclipse.jgit.util.RawParseUtils;
  * repository, which is what lets a later fetch compare the new head with the last applied commit.
  *
  * <p>Methods are synchronized: a poller and a webhook may call them concurrently. Every network operation has
- * the configured timeout; every failure is a {@link GitSourceException} with a {@link Reason}. JGit enforces the
- * timeout on connecting everywhere and on reading over HTTP(S) and SSH; over {@code git://} a server that accepts
- * and then stalls is not cut off, so {@code git://} is for tests and trusted networks only.
+ * the configured timeout, on every transport: for connecting and for each wait on the server, so a server that
+ * accepts and then stalls fails the operation with {@link Reason#TIMEOUT} ({@link GitProtocolTransport} for
+ * {@code git://}, {@link BoundedSshSessions} for the SSH handshake; JGit's own read timeouts elsewhere). Every
+ * failure is a {@link GitSourceException} with a {@link Reason}; messages show the URL as
+ * {@link GitSourceSettings#displayUrl()} and never a credential. A fetched tree is checked before it is written
+ * ({@link TreeCheckout}).
  *
  * <p>A poller calls {@link #remoteHead()} (one ls-remote round trip) and {@link #fetch(String)} only when the
  * head differs from the last applied commit; {@code fetch} always writes a new checkout.
@@ -114,10 +111,9 @@ public final class GitSource implements AutoCloseable {
   public synchronized String remoteHead() {
     String ref = settings.fullRef();
     Map<String, Ref> refs;
-    try {
-      LsRemoteCommand command = Git.lsRemoteRepository().setRemote(settings.url()).setHeads(false).setTags(false);
-      refs = configure(command).callAsMap();
-    } catch (GitAPIException | RuntimeException e) {
+    try (Transport transport = open(null); FetchConnection connection = transport.openFetch(List.of(refSpec()))) {
+      refs = connection.getRefsMap();
+    } catch (IOException | RuntimeException e) {
       throw failure("cannot list the remote refs", e);
     }
     Ref found = refs.get(ref);
@@ -137,13 +133,12 @@ public final class GitSource implements AutoCloseable {
     Repository repo = repository();
     RevCommit head;
     try {
-      FetchCommand command = Git.wrap(repo).fetch()
-          .setRemote(settings.url())
-          .setRefSpecs(new RefSpec("+" + settings.fullRef() + ":" + LOCAL_HEAD))
-          .setDepth(1)
-          .setTagOpt(TagOpt.NO_TAGS)
-          .setRemoveDeletedRefs(false);
-      configure(command).call();
+      try (Transport transport = open(repo)) {
+        transport.setDepth(1);
+        transport.setTagOpt(TagOpt.NO_TAGS);
+        transport.setRemoveDeletedRefs(false);
+        transport.fetch(NullProgressMonitor.INSTANCE, List.of(refSpec()));
+      }
       Ref local = repo.exactRef(LOCAL_HEAD);
       if (local == null) {
         throw new GitSourceException(Reason.NOT_FOUND,
@@ -155,7 +150,7 @@ public final class GitSource implements AutoCloseable {
       }
     } catch (GitSourceException e) {
       throw e;
-    } catch (GitAPIException | IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       GitSourceException failure = failure("cannot fetch " + settings.fullRef(), e);
       if (failure.reason() == Reason.CORRUPT) {
         discardRepository();
@@ -181,20 +176,36 @@ public final class GitSource implements AutoCloseable {
     }
   }
 
-  private <C extends TransportCommand<C, ?>> C configure(C command) {
-    command.setTimeout(settings.timeoutSeconds());
+  private RefSpec refSpec() {
+    return new RefSpec("+" + settings.fullRef() + ":" + LOCAL_HEAD);
+  }
+
+  /**
+   * A transport to the remote with the timeout, credentials and SSH client configured; {@code repo} is null for a
+   * ref listing, which needs no local repository. {@code git://} gets a transport whose socket enforces the
+   * timeout (see {@link GitProtocolTransport}).
+   */
+  private Transport open(Repository repo) throws IOException {
+    URIish uri;
+    try {
+      uri = new URIish(settings.url());
+    } catch (URISyntaxException e) {
+      throw new NotSupportedException("not a Git URL", e);
+    }
+    Transport transport;
+    if (GitProtocolTransport.handles(uri)) {
+      transport = repo == null ? new GitProtocolTransport(uri) : new GitProtocolTransport(repo, uri);
+    } else {
+      transport = repo == null ? Transport.open(uri) : Transport.open(repo, uri);
+    }
+    transport.setTimeout(settings.timeoutSeconds());
     if (credentials != null) {
-      command.setCredentialsProvider(credentials);
+      transport.setCredentialsProvider(credentials);
     }
-    if (settings.auth() instanceof GitAuth.SshKey key) {
-      SshdSessionFactory factory = sshFactory(key);
-      command.setTransportConfigCallback(transport -> {
-        if (transport instanceof SshTransport ssh) {
-          ssh.setSshSessionFactory(factory);
-        }
-      });
+    if (settings.auth() instanceof GitAuth.SshKey key && transport instanceof SshTransport ssh) {
+      ssh.setSshSessionFactory(new BoundedSshSessions(sshFactory(key)));
     }
-    return command;
+    return transport;
   }
 
   /**
@@ -311,46 +322,13 @@ public final class GitSource implements AutoCloseable {
     return result;
   }
 
-  /**
-   * Writes the commit's tree into a temporary directory, then moves it into place and drops old checkouts.
-   * Records the object id of every file and directory on the way, for the render cache.
-   */
+  /** Writes the commit's tree into a temporary directory, then moves it into place and drops old checkouts. */
   private Path checkout(Repository repo, RevCommit head, Map<String, String> ids) {
     Path tmp = checkouts.resolve(TMP_PREFIX + UUID.randomUUID());
     try {
       Files.createDirectories(tmp);
-      try (TreeWalk walk = new TreeWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-        walk.addTree(head.getTree());
-        walk.setRecursive(true);
-        // Directories come after their contents, with their tree ids.
-        walk.setPostOrderTraversal(true);
-        while (walk.next()) {
-          ids.put(walk.getPathString(), walk.getObjectId(0).name());
-          if (walk.isPostChildren()) {
-            continue;
-          }
-          FileMode mode = walk.getFileMode(0);
-          Path target = tmp.resolve(walk.getPathString());
-          if (!target.normalize().startsWith(tmp)) {
-            throw new CorruptObjectException("path escapes the checkout: " + walk.getPathString());
-          }
-          if (mode == FileMode.GITLINK) {
-            continue;
-          }
-          Files.createDirectories(target.getParent());
-          if (mode == FileMode.SYMLINK) {
-            byte[] link = reader.open(walk.getObjectId(0)).getBytes();
-            Files.createSymbolicLink(target, Path.of(RawParseUtils.decode(StandardCharsets.UTF_8, link)));
-          } else {
-            try (OutputStream out = Files.newOutputStream(target)) {
-              reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).copyTo(out);
-            }
-            if (mode == FileMode.EXECUTABLE_FILE) {
-              target.toFile().setExecutable(true);
-            }
-          }
-        }
-      }
+      TreeCheckout.verify(repo, head.getTree());
+      TreeCheckout.write(repo, head.getTree(), tmp, ids);
       Path done = checkouts.resolve(String.format(Locale.ROOT, "%010d-%s", nextSequence(), head.name()));
       Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
       pruneCheckouts();
@@ -358,7 +336,7 @@ public final class GitSource implements AutoCloseable {
     } catch (IOException e) {
       deleteQuietly(tmp);
       throw new GitSourceException(Reason.CORRUPT, source() + "cannot check out commit " + head.name()
-          + (e instanceof FileAlreadyExistsException ? ": a file and a directory share a path" : ""), e);
+          + (e instanceof TreeCheckout.UnsafeEntry ? ": " + e.getMessage() : ""), e);
     }
   }
 
@@ -419,8 +397,9 @@ public final class GitSource implements AutoCloseable {
   private GitSourceException failure(String what, Throwable e) {
     Reason reason = classify(e);
     String detail = redact(e.getMessage());
-    return new GitSourceException(reason, source() + what + " from " + settings.url() + " ("
-        + reason.name().toLowerCase(Locale.ROOT) + ")" + (detail == null ? "" : ": " + detail), e);
+    return new GitSourceException(reason, source() + what + " from " + settings.displayUrl() + " ("
+        + reason.name().toLowerCase(Locale.ROOT)
+        + (reason == Reason.TIMEOUT ? " after " + settings.timeoutSeconds() + "s" : "") + ")" + (detail == null ? "" : ": " + detail), e);
   }
 
   /** HTTP 401/403 in a message — not the digits of a port ({@code :40137}) or of a longer number. */
@@ -481,11 +460,19 @@ public final class GitSource implements AutoCloseable {
     return all.toString().toLowerCase(Locale.ROOT);
   }
 
+  /** The configured secret and any user part of an HTTP(S) URL, wherever JGit quoted them, become {@code ***}. */
   private String redact(String message) {
     if (message == null) {
       return null;
     }
     String result = message;
+    String userInfo = settings.httpUserInfo();
+    if (!userInfo.isEmpty()) {
+      // In URLs only, as written or as JGit quotes them (without the password).
+      int colon = userInfo.indexOf(':');
+      result = result.replace(userInfo + "@", "***@");
+      result = colon > 0 ? result.replace(userInfo.substring(0, colon) + "@", "***@") : result;
+    }
     String secret = null;
     if (settings.auth() instanceof GitAuth.Token token) {
       secret = token.token();

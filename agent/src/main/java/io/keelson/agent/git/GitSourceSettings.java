@@ -13,8 +13,8 @@ import org.eclipse.jgit.transport.URIish;
  *
  * @param name a short name for status and messages
  * @param url {@code https://}, {@code http://}, {@code ssh://}, scp-like {@code git@host:path}, {@code git://}
- *     or {@code file://}. It must not carry a password: credentials go in {@code auth}, so that no URL in a
- *     message or log can leak one.
+ *     or {@code file://}. It must not carry a password: credentials go in {@code auth}. Wherever the URL is
+ *     shown, it is shown as {@link #displayUrl()}.
  * @param ref a branch ({@code main} or {@code refs/heads/main}), a tag ({@code tag:v1} or {@code refs/tags/v1};
  *     an annotated tag is peeled to its commit, and it is the commit whose signature is verified), or any other
  *     full ref name starting with {@code refs/}
@@ -73,6 +73,36 @@ public record GitSourceSettings(String name, String url, String ref, List<String
 
   public GitSourceSettings withTimeout(Duration newTimeout) {
     return new GitSourceSettings(name, url, ref, paths, auth, verification, newTimeout);
+  }
+
+  /**
+   * The URL as status, logs, Events and errors show it: over HTTP(S) the user part is masked, since a token is
+   * often pasted there ({@code https://<token>@host/...}); an SSH user name ({@code git@}) is no secret and stays.
+   */
+  public String displayUrl() {
+    return userInfo(url).isEmpty() || !isHttp(url) ? url : url.replace(userInfo(url) + "@", "***@");
+  }
+
+  /** The user part of an HTTP(S) URL as written ({@code user}, {@code user:password}), or empty. */
+  String httpUserInfo() {
+    return isHttp(url) ? userInfo(url) : "";
+  }
+
+  private static boolean isHttp(String url) {
+    String lower = url.toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
+  private static String userInfo(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0) {
+      return "";
+    }
+    int start = scheme + 3;
+    int end = url.indexOf('/', start);
+    String authority = end < 0 ? url.substring(start) : url.substring(start, end);
+    int at = authority.lastIndexOf('@');
+    return at < 0 ? "" : authority.substring(0, at);
   }
 
   /** The full ref name on the remote, e.g. {@code refs/heads/main}. */

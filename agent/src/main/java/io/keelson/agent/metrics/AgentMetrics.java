@@ -22,6 +22,8 @@ public final class AgentMetrics {
   private final Counter prunes;
   private final Counter webhooks;
   private final Counter releasePhases;
+  private final Gauge stale;
+  private final Counter gitFailures;
   private final Map<String, String> currentRevision = new ConcurrentHashMap<>();
 
   public AgentMetrics(PrometheusRegistry registry) {
@@ -46,6 +48,12 @@ public final class AgentMetrics {
     releasePhases = Counter.builder().name("keelson_release_phase_changes_total")
         .help("Releases entering a phase (RollingBack counts rollbacks)").labelNames("namespace", "policy", "phase")
         .register(registry);
+    stale = Gauge.builder().name("keelson_source_stale")
+        .help("1 while a source cannot use Git and keeps its last applied state, else 0").labelNames("source")
+        .register(registry);
+    gitFailures = Counter.builder().name("keelson_git_failures_total")
+        .help("Failed Git operations by reason (UNREACHABLE, TIMEOUT, AUTH, NOT_FOUND, SIGNATURE, CORRUPT)")
+        .labelNames("source", "reason").register(registry);
   }
 
   public static AgentMetrics withJvm(PrometheusRegistry registry) {
@@ -74,6 +82,15 @@ public final class AgentMetrics {
     if (pruned > 0) {
       prunes.labelValues(source).inc(pruned);
     }
+  }
+
+  /** Whether a source is stale now; set on every change of its view. */
+  public void stale(String source, boolean isStale) {
+    stale.labelValues(source).set(isStale ? 1 : 0);
+  }
+
+  public void gitFailed(String source, String reason) {
+    gitFailures.labelValues(source, reason).inc();
   }
 
   public void driftCorrected(String source) {

@@ -61,6 +61,7 @@ public final class SourceController implements AutoCloseable {
     this.view = initial;
     this.changed = changed;
     this.releases = releases;
+    metrics.stale(name, initial.stale());
   }
 
   /** Receives where a source's governed Deployments stand after each sync. */
@@ -102,6 +103,7 @@ public final class SourceController implements AutoCloseable {
       }
     } catch (GitSourceException e) {
       LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
+      metrics.gitFailed(name, e.reason().name());
       update(SourceViews.stale(view, e.getMessage(), clock.instant()));
       return;
     }
@@ -145,6 +147,7 @@ public final class SourceController implements AutoCloseable {
 
   private void update(SourceView next) {
     view = next;
+    metrics.stale(name, next.stale());
     changed.accept(next);
   }
 

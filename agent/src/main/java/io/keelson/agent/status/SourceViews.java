@@ -33,6 +33,16 @@ public final class SourceViews {
         false, "", null, List.of(), List.of(), List.of());
   }
 
+  /**
+   * A view kept from before a restart, with the URL as configured now: the URL may have changed, and a view
+   * stored by an older version may show it unmasked.
+   */
+  public static SourceView restored(SourceView view, String url) {
+    return new SourceView(view.name(), url, view.ref(), view.paths(), view.state(), view.notConverged(),
+        view.fetched(), view.applied(), view.lastSync(), view.stale(), view.staleReason(), view.lastFetchAt(),
+        view.errors(), view.driftCorrections(), view.prunes());
+  }
+
   public static SourceView fetched(SourceView view, RevisionView revision, Instant at) {
     return new SourceView(view.name(), view.url(), view.ref(), view.paths(), view.stale() ? stateOf(view) : view.state(),
         view.notConverged(), revision, view.applied(), view.lastSync(), false, "", at, view.errors(),

@@ -1,6 +1,7 @@
 package io.keelson.agent.git;
 
 import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.GitHttpServer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -42,7 +43,7 @@ import org.eclipse.jgit.transport.resolver.FileResolver;
 
 /**
  * Real Git servers on 127.0.0.1 serving the bare repositories under one base directory: smart HTTP with Basic
- * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git daemon}, SSH with public-key authentication
+ * authentication (JGit's {@code GitServlet} in Jetty 12), {@code git http-backend}, {@code git daemon}, SSH with public-key authentication
  * (Apache MINA sshd with its Git pack commands), and a silent TCP server that accepts connections and never
  * answers. {@link #close()} stops every server this instance started.
  */
@@ -124,6 +125,24 @@ public final class GitServers implements AutoCloseable {
     return daemon;
   }
 
+  /** Git's own smart HTTP server ({@code git http-backend}), anonymous, as the sandbox serves its repository. */
+  public Running httpBackend() {
+    GitHttpServer server = GitHttpServer.serve(base);
+    Running backend = new Running() {
+      @Override
+      public String url(String repository) {
+        return server.url(repository + ".git");
+      }
+
+      @Override
+      public void close() {
+        server.close();
+      }
+    };
+    running.add(backend);
+    return backend;
+  }
+
   /**
    * SSH with a host key generated for this server and public-key authentication that accepts {@code clientKey}
    * and no other key, for any user name. {@code git-upload-pack} and {@code git-receive-pack} run in process on
@@ -195,11 +214,8 @@ public final class GitServers implements AutoCloseable {
     }
   }
 
-  /**
-   * A TCP server that accepts connections and never sends a byte: a hung server. Its URL is an HTTP one, since
-   * JGit enforces read timeouts on HTTP connections, but not on {@code git://} sockets (see {@link GitSource}).
-   */
-  Running silent() {
+  /** A TCP server that accepts connections and never sends a byte: a hung server, whatever the protocol. */
+  public Silent silent() {
     ServerSocket socket;
     try {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -221,10 +237,10 @@ public final class GitServers implements AutoCloseable {
     }, "silent-git-server");
     acceptor.setDaemon(true);
     acceptor.start();
-    Running silent = new Running() {
+    Silent silent = new Silent() {
       @Override
-      public String url(String repository) {
-        return "http://127.0.0.1:" + socket.getLocalPort() + "/git/" + repository + ".git";
+      public String url(String scheme, String repository) {
+        return scheme + "://127.0.0.1:" + socket.getLocalPort() + "/" + repository + ".git";
       }
 
       @Override
@@ -245,6 +261,17 @@ public final class GitServers implements AutoCloseable {
     return silent;
   }
 
+  /** A hung server: any scheme's URL reaches it, since it never gets as far as speaking a protocol. */
+  public interface Silent extends Running {
+
+    String url(String scheme, String repository);
+
+    @Override
+    default String url(String repository) {
+      return url("http", repository);
+    }
+  }
+
   @Override
   public void close() {
     for (Running server : running) {
@@ -253,7 +280,8 @@ public final class GitServers implements AutoCloseable {
     running.clear();
   }
 
-  private static int freePort() {
+  /** A loopback port nobody listens on (as when a server is stopped). */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

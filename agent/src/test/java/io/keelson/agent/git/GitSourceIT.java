@@ -19,13 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The Git source against real servers on 127.0.0.1: smart HTTP with Basic authentication, and git daemon. */
+/**
+ * The Git source against real servers on 127.0.0.1: smart HTTP with Basic authentication (JGit's servlet), Git's
+ * own smart HTTP server ({@code git http-backend}, as the sandbox serves), and git daemon.
+ */
 class GitSourceIT {
 
   private static final String USER = "keelson";
   private static final String PASSWORD = "s3cret-Pa55word";
 
-  enum Transport { HTTP, DAEMON }
+  enum Transport { HTTP, HTTP_BACKEND, DAEMON }
 
   @TempDir
   Path tmp;
@@ -34,6 +37,7 @@ class GitSourceIT {
   private TestRepo repo;
   private GitServers.Running http;
   private GitServers.Running daemon;
+  private GitServers.Running backend;
 
   @BeforeEach
   void start() {
@@ -41,6 +45,7 @@ class GitSourceIT {
     repo = TestRepo.create(servers.base(), "config");
     http = servers.http(USER, PASSWORD);
     daemon = servers.daemon();
+    backend = servers.httpBackend();
   }
 
   @AfterEach
@@ -50,10 +55,17 @@ class GitSourceIT {
   }
 
   private GitSourceSettings settings(Transport transport, List<String> paths) {
-    GitSourceSettings base = GitSourceSettings.of("config",
-        (transport == Transport.HTTP ? http : daemon).url("config"), "main")
+    GitSourceSettings base = GitSourceSettings.of("config", server(transport).url("config"), "main")
         .withPaths(paths).withTimeout(Duration.ofSeconds(10));
     return transport == Transport.HTTP ? base.withAuth(new GitAuth.Basic(USER, PASSWORD)) : base;
+  }
+
+  private GitServers.Running server(Transport transport) {
+    return switch (transport) {
+      case HTTP -> http;
+      case HTTP_BACKEND -> backend;
+      case DAEMON -> daemon;
+    };
   }
 
   private GitSource source(Transport transport, List<String> paths) {
@@ -262,6 +274,29 @@ class GitSourceIT {
   }
 
   @Test
+  void aTokenWrittenIntoTheUrlNeverAppearsInAnError() {
+    String token = "ghp_SENTINEL0123456789";
+    repo.write("deploy/app.yaml", "a: 1\n");
+    repo.commit("one");
+    GitServers.Silent silent = servers.silent();
+    List<String> urls = List.of(
+        http.url("config").replace("http://", "http://" + token + "@"),
+        silent.url("http", "config").replace("http://", "http://" + token + "@"),
+        "http://" + token + "@127.0.0.1:" + GitServers.freePort() + "/config.git");
+
+    for (String url : urls) {
+      GitSourceSettings settings = GitSourceSettings.of("config", url, "main").withTimeout(Duration.ofSeconds(2));
+      assertThat(settings.displayUrl()).doesNotContain(token).startsWith("http://***@127.0.0.1:");
+      try (GitSource source = new GitSource(settings, tmp.resolve("cache-token-url"))) {
+        for (var operation : GitOutageIT.operations()) {
+          GitSourceException failure = GitOutageIT.failureWithin(source, operation, silent::close);
+          assertThat(failure.getMessage()).as(url).contains("***@127.0.0.1:").doesNotContain(token);
+        }
+      }
+    }
+  }
+
+  @Test
   void noCredentialsIsAnAuthFailure() {
     repo.write("deploy/app.yaml", "a: 1\n");
     repo.commit("one");
@@ -275,39 +310,19 @@ class GitSourceIT {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
-  void aStoppedServerIsUnreachableQuicklyAndTheLastTreeStays(Transport transport) throws IOException {
+  void aStoppedServerIsUnreachableAndTheLastTreeStays(Transport transport) throws IOException {
     repo.write("deploy/app.yaml", "a: 1\n");
     repo.commit("one");
     try (GitSource source = source(transport, List.of("deploy"))) {
       FetchResult last = source.fetch(null);
-      (transport == Transport.HTTP ? http : daemon).close();
+      server(transport).close();
 
-      long start = System.nanoTime();
-      GitSourceException headFailure = catchThrowableOfType(GitSourceException.class, source::remoteHead);
-      GitSourceException fetchFailure = catchThrowableOfType(GitSourceException.class, () -> source.fetch(null));
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-
-      assertThat(headFailure.reason()).isEqualTo(Reason.UNREACHABLE);
-      assertThat(fetchFailure.reason()).isEqualTo(Reason.UNREACHABLE);
-      assertThat(elapsed).isLessThan(Duration.ofSeconds(10));
+      for (var operation : GitOutageIT.operations()) {
+        GitSourceException failure = GitOutageIT.failureWithin(source, operation, () -> { });
+        assertThat(failure.reason()).isEqualTo(Reason.UNREACHABLE);
+      }
       assertThat(Files.readString(last.tree().resolve("deploy/app.yaml"))).isEqualTo("a: 1\n");
       assertThat(checkouts(transport)).containsExactly(last.tree());
-    }
-  }
-
-  @Test
-  void aServerThatNeverAnswersTimesOut() {
-    GitServers.Running silent = servers.silent();
-    GitSourceSettings settings = GitSourceSettings.of("config", silent.url("config"), "main")
-        .withTimeout(Duration.ofSeconds(1));
-
-    try (GitSource source = new GitSource(settings, tmp.resolve("cache-silent"))) {
-      long start = System.nanoTime();
-      GitSourceException failure = catchThrowableOfType(GitSourceException.class, source::remoteHead);
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-
-      assertThat(failure.reason()).isEqualTo(Reason.TIMEOUT);
-      assertThat(elapsed).isLessThan(Duration.ofSeconds(8));
     }
   }
 

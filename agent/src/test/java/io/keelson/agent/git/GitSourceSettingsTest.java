@@ -30,6 +30,17 @@ class GitSourceSettingsTest {
         .hasMessageNotContaining("hunter2");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+      "https://ghp_token123@git.example.com/config.git, https://***@git.example.com/config.git",
+      "HTTP://ada@git.example.com:8080/config.git, HTTP://***@git.example.com:8080/config.git",
+      "https://git.example.com/a@b/config.git, https://git.example.com/a@b/config.git",
+      "ssh://git@git.example.com/config.git, ssh://git@git.example.com/config.git",
+      "git@git.example.com:org/config.git, git@git.example.com:org/config.git"})
+  void theUserPartOfAnHttpUrlIsMaskedWhereverTheUrlIsShown(String url, String shown) {
+    assertThat(GitSourceSettings.of("s", url, "main").displayUrl()).isEqualTo(shown);
+  }
+
   @Test
   void anInvalidRefIsRejected() {
     assertThatThrownBy(() -> GitSourceSettings.of("s", "https://git.example.com/config.git", "bad..ref"))

@@ -13,7 +13,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.lib.Signer;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.RefSpec;
@@ -49,6 +57,11 @@ public final class TestRepo implements AutoCloseable {
     } catch (GitAPIException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The work clone's repository, where hand-built objects are written. */
+  Repository repository() {
+    return git.getRepository();
   }
 
   Path work() {
@@ -114,6 +127,68 @@ public final class TestRepo implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Commits {@code tree} as it is, on top of {@code main}, and pushes it: for trees that {@code git add} would
+   * never build (see {@link #tree}).
+   */
+  String commitTree(ObjectId tree, String message) {
+    try (ObjectInserter inserter = git.getRepository().newObjectInserter()) {
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(tree);
+      ObjectId parent = git.getRepository().resolve("HEAD");
+      if (parent != null) {
+        commit.setParentId(parent);
+      }
+      PersonIdent when = new PersonIdent(AUTHOR, AUTHOR.getWhenAsInstant().plusSeconds(60L * commits++));
+      commit.setAuthor(when);
+      commit.setCommitter(when);
+      commit.setMessage(message);
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      RefUpdate update = git.getRepository().updateRef("refs/heads/main");
+      update.setNewObjectId(id);
+      update.setForceUpdate(true);
+      update.update();
+      push("main", true);
+      return id.name();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A tree object with exactly these entries, in this order: name, mode, and a blob's content or a tree's id. */
+  ObjectId tree(Entry... entries) {
+    try (ObjectInserter inserter = git.getRepository().newObjectInserter()) {
+      TreeFormatter tree = new TreeFormatter();
+      for (Entry entry : entries) {
+        ObjectId id = entry.tree() != null ? entry.tree()
+            : inserter.insert(Constants.OBJ_BLOB, entry.content().getBytes(StandardCharsets.UTF_8));
+        tree.append(entry.name(), entry.mode(), id);
+      }
+      ObjectId id = inserter.insert(tree);
+      inserter.flush();
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One entry of a hand-built tree. */
+  record Entry(String name, FileMode mode, String content, ObjectId tree) {
+
+    static Entry file(String name, String content) {
+      return new Entry(name, FileMode.REGULAR_FILE, content, null);
+    }
+
+    static Entry symlink(String name, String target) {
+      return new Entry(name, FileMode.SYMLINK, target, null);
+    }
+
+    static Entry dir(String name, ObjectId tree) {
+      return new Entry(name, FileMode.TREE, null, tree);
     }
   }
 

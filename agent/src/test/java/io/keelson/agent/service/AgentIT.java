@@ -139,6 +139,36 @@ class AgentIT {
   }
 
   @Test
+  void aGitServerThatAcceptsAndNeverAnswersMarksTheSourceStaleAndTheTokenInItsUrlShowsNowhere(ControlPlane plane,
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    String token = "ghp_SENTINEL0123456789";
+    GitServers servers = closing(new GitServers(temp.resolve("git")));
+    String url = servers.silent().url("http", "config").replace("http://", "http://" + token + "@");
+    RunningAgent agent = closing(RunningAgent.start(new RunningAgent.Settings("agent-a", ns.name(),
+        plane.kubeconfigFile(), url, "1h", temp)));
+
+    // The configured timeout is 5 s; the margin is for a loaded machine, not a bound on how long it took.
+    await("the source to be stale", Duration.ofSeconds(35), () -> agent.source("apps").path("stale").asBoolean());
+    JsonNode source = agent.source("apps");
+    assertThat(source.path("state").asText()).isEqualTo("Stale");
+    assertThat(source.path("staleReason").asText()).contains("timeout after 5s");
+    assertThat(source.path("url").asText()).startsWith("http://***@127.0.0.1:");
+    var health = agent.get(agent.adminUrl("/healthcheck"));
+    assertThat(health.statusCode()).isEqualTo(500);
+    assertThat(health.body()).contains("timeout after 5s");
+    String metrics = agent.get(agent.adminUrl("/metrics")).body();
+    assertThat(metrics).contains("keelson_source_stale{source=\"apps\"} 1.0")
+        .contains("keelson_git_failures_total{reason=\"TIMEOUT\",source=\"apps\"}");
+
+    String events = client.v1().events().inNamespace(ns.name()).list().getItems().toString();
+    String log = java.nio.file.Files.readString(agent.logFile());
+    for (String seen : List.of(agent.status().toString(), health.body(), metrics, events, log)) {
+      assertThat(seen).doesNotContain(token);
+    }
+    assertThat(log).contains("Git is not usable");
+  }
+
+  @Test
   void theStatusNamesAFailingObjectsFileAndLine(ControlPlane plane, KubernetesClient client, TestNamespace ns) {
     Fixture git = gitRepo();
     git.repo().write("apps/settings.yaml", configMap("blue")).commit("blue");

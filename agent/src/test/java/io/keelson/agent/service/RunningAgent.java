@@ -27,9 +27,11 @@ final class RunningAgent implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final DropwizardTestSupport<KeelsonConfiguration> support;
+  private final Path dir;
 
-  private RunningAgent(DropwizardTestSupport<KeelsonConfiguration> support) {
+  private RunningAgent(DropwizardTestSupport<KeelsonConfiguration> support, Path dir) {
     this.support = support;
+    this.dir = dir;
   }
 
   /** Settings a test varies; everything else is fixed. */
@@ -73,15 +75,23 @@ final class RunningAgent implements AutoCloseable {
             adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
           logging:
             level: INFO
+            appenders:
+              - type: console
+              - {type: file, currentLogFilename: %6$s/agent.log, archive: false}
           """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), settings.gitUrl(),
           settings.interval(), dir, GIT_USER));
       DropwizardTestSupport<KeelsonConfiguration> support =
           new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
       support.before();
-      return new RunningAgent(support);
+      return new RunningAgent(support, dir);
     } catch (Exception e) {
       throw new IllegalStateException("the agent did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** Everything the agent logged. */
+  Path logFile() {
+    return dir.resolve("agent.log");
   }
 
   URI url(String path) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +33,32 @@ public final class LoadGenerator {
     }
   }
 
+  /** What calls {@link #tick()} every {@value #TICK_MILLIS} ms: a scheduler thread, or a test by hand. */
+  interface Ticker extends AutoCloseable {
+
+    /** Calls {@code tick} every {@code periodMillis} from now on; running the returned action stops that. */
+    Runnable every(long periodMillis, Runnable tick);
+
+    @Override
+    void close();
+  }
+
   private final DataPlane plane;
+  private final LongSupplier nanoTime;
+  private final Ticker ticker;
   private final AtomicReference<List<Flow>> flows = new AtomicReference<>(List.of());
   private final AtomicLong sent = new AtomicLong();
-  private ScheduledExecutorService scheduler;
-  private ScheduledFuture<?> ticking;
+  private Runnable ticking;
   private long lastTick;
 
   LoadGenerator(DataPlane plane) {
+    this(plane, System::nanoTime, new SchedulerTicker());
+  }
+
+  LoadGenerator(DataPlane plane, LongSupplier nanoTime, Ticker ticker) {
     this.plane = plane;
+    this.nanoTime = nanoTime;
+    this.ticker = ticker;
   }
 
   /** Replaces the sources; takes effect at the next tick, whether running or not. */
@@ -57,21 +75,14 @@ public final class LoadGenerator {
     if (ticking != null) {
       return;
     }
-    if (scheduler == null) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "mesh-load");
-        thread.setDaemon(true);
-        return thread;
-      });
-    }
-    lastTick = System.nanoTime();
-    ticking = scheduler.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    lastTick = nanoTime.getAsLong();
+    ticking = ticker.every(TICK_MILLIS, this::tick);
   }
 
   /** Stops sending; {@link #start()} resumes. */
   public synchronized void stop() {
     if (ticking != null) {
-      ticking.cancel(false);
+      ticking.run();
       ticking = null;
     }
   }
@@ -87,14 +98,11 @@ public final class LoadGenerator {
 
   synchronized void close() {
     stop();
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      scheduler = null;
-    }
+    ticker.close();
   }
 
   private void tick() {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     double seconds = Math.min(MAX_BACKLOG_SECONDS, (now - lastTick) / 1e9);
     lastTick = now;
     try {
@@ -112,6 +120,34 @@ public final class LoadGenerator {
     } catch (RuntimeException e) {
       // A failing tick must not cancel the schedule: the next one tries again.
       LOG.warn("mesh load tick failed", e);
+    }
+  }
+
+  /** One daemon thread, made at the first start, ticking at a fixed rate. */
+  private static final class SchedulerTicker implements Ticker {
+
+    private ScheduledExecutorService scheduler;
+
+    @Override
+    public synchronized Runnable every(long periodMillis, Runnable tick) {
+      if (scheduler == null) {
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+          Thread thread = new Thread(runnable, "mesh-load");
+          thread.setDaemon(true);
+          return thread;
+        });
+      }
+      ScheduledFuture<?> future = scheduler.scheduleAtFixedRate(tick, periodMillis, periodMillis,
+          TimeUnit.MILLISECONDS);
+      return () -> future.cancel(false);
+    }
+
+    @Override
+    public synchronized void close() {
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+        scheduler = null;
+      }
     }
   }
 }

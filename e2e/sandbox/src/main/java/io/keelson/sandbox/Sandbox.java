@@ -7,7 +7,7 @@ import io.keelson.mesh.MeshSimulator;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.testkit.AgentProcess;
 import io.keelson.testkit.Cluster;
-import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.GitHttpServer;
 import io.keelson.testkit.LoopbackPorts;
 import io.keelson.testkit.PrometheusServer;
 import io.keelson.testkit.ProjectTools;
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keelson on a laptop: a control plane that runs workloads on fake nodes, Istio's and Keelson's CRDs,
- * the config repository served over git://, Prometheus, the mesh simulator with steady traffic, and the
+ * the config repository served over smart HTTP ({@code git http-backend}), Prometheus, the mesh simulator with steady traffic, and the
  * agent as its own JVM. Everything listens on 127.0.0.1; {@link #close()} stops all of it.
  */
 public final class Sandbox implements AutoCloseable {
@@ -51,6 +51,7 @@ public final class Sandbox implements AutoCloseable {
   private AgentFiles agentFiles;
   private AgentProcess agent;
   private Path kubeconfig;
+  private String gitUrl;
   private int agentPort;
   private int adminPort;
 
@@ -87,7 +88,8 @@ public final class Sandbox implements AutoCloseable {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENT_NAMESPACE).endMetadata()
         .build()).serverSideApply();
 
-    GitDaemon git = track(GitDaemon.serve(options.directory()));
+    GitHttpServer git = track(GitHttpServer.serve(options.directory()));
+    gitUrl = git.url(REPOSITORY);
     prometheus = track(PrometheusServer.start(options.scrapeInterval()));
     mesh = track(MeshSimulator.start(cluster.controlPlane().newClient(), MeshOptions.defaults()));
     prometheus.addTarget("mesh", mesh.metricsTarget(), Map.of("source", "mesh-simulator"));
@@ -100,7 +102,7 @@ public final class Sandbox implements AutoCloseable {
     adminPort = options.agentPort() != 0 && LoopbackPorts.isFree(options.agentPort() + 1)
         ? options.agentPort() + 1 : LoopbackPorts.free();
     agentFiles = AgentFiles.write(options.directory().resolve("agent"), new AgentFiles.Settings(
-        cluster.controlPlane().kubeconfigFile(), git.url(REPOSITORY), options.pollInterval(),
+        cluster.controlPlane().kubeconfigFile(), gitUrl, options.pollInterval(),
         prometheus.url(), options.tickInterval(), agentPort, adminPort));
     repo.installCommitHook(url("/hooks/" + SOURCE).toString(), agentFiles.webhookSecretFile().toString());
     startAgent();
@@ -181,6 +183,16 @@ public final class Sandbox implements AutoCloseable {
     return agent;
   }
 
+  /** Where the agent fetches the config repository from (smart HTTP). */
+  public String gitUrl() {
+    return gitUrl;
+  }
+
+  /** The file holding the bearer token for the agent's mutating endpoints. */
+  public Path apiTokenFile() {
+    return agentFiles.apiTokenFile();
+  }
+
   /** The bearer token for the agent's mutating endpoints. */
   public String apiToken() {
     return agentFiles.apiToken();
@@ -202,7 +214,7 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /** The agent's configuration and secret files, written into the sandbox directory on every start. */
-  record AgentFiles(Path config, Path webhookSecretFile, String apiToken) {
+  record AgentFiles(Path config, Path webhookSecretFile, Path apiTokenFile, String apiToken) {
 
     record Settings(Path kubeconfig, String gitUrl, java.time.Duration pollInterval, URI prometheusUrl,
         java.time.Duration tickInterval, int port, int adminPort) {}
@@ -252,7 +264,7 @@ public final class Sandbox implements AutoCloseable {
             """.formatted(AGENT_NAMESPACE, settings.kubeconfig(), dir.resolve("cache"), tokenFile, SOURCE,
             settings.gitUrl(), settings.pollInterval().toMillis(), webhookFile, settings.prometheusUrl(),
             settings.tickInterval().toMillis(), settings.port(), settings.adminPort()));
-        return new AgentFiles(config, webhookFile, apiToken);
+        return new AgentFiles(config, webhookFile, tokenFile, apiToken);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the agent's files into " + dir, e);
       }

@@ -23,15 +23,18 @@ public final class SandboxMain {
     // Held until Ctrl-C; the operating system releases it even after a SIGKILL.
     FileLock lock = lock(directory);
     Sandbox sandbox = Sandbox.start(SandboxOptions.interactive(directory));
+    AgentSupervisor supervisor = new AgentSupervisor(sandbox, System.out::println, RestartBackoff.forAgent());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\nsandbox: stopping everything it started ...");
+      supervisor.close();
       sandbox.close();
       release(lock);
       System.out.println("sandbox: stopped; the repository stays in " + sandbox.repo().dir());
       stopped.countDown();
     }, "sandbox-shutdown"));
     System.out.println(banner(sandbox, (System.nanoTime() - startedAt) / 1_000_000));
+    supervisor.start();
     stopped.await();
   }
 
@@ -85,8 +88,9 @@ public final class SandboxMain {
           agent metrics      %s
           Prometheus         %s
           mesh ingress       %s   (curl -H 'Host: cart.shop' %s/)
-          config repository  %s   (served at git://, polled and notified on every commit)
+          config repository  %s   (served at %s over smart HTTP, polled and notified on every commit)
           agent log          %s
+          API token          %s   (curl -X POST -H "Authorization: Bearer $(cat <file>)" ...)
           kubeconfig         %s
 
         Try:
@@ -104,7 +108,8 @@ public final class SandboxMain {
         Ctrl-C stops everything; the repository stays for the next start.
         """.formatted(startMillis / 1000.0, sandbox.url("/"), sandbox.url("/api/v1/status"),
         sandbox.adminUrl("/metrics"), sandbox.prometheus().url(), sandbox.mesh().ingressUrl(),
-        sandbox.mesh().ingressUrl(), repo, sandbox.agent().logFile(), sandbox.kubeconfig(),
+        sandbox.mesh().ingressUrl(), repo, sandbox.gitUrl(), sandbox.agent().logFile(), sandbox.apiTokenFile(),
+        sandbox.kubeconfig(),
         repo, sandbox.cluster().controlPlane().binaries().kubectl(), sandbox.kubeconfig());
   }
 }

@@ -41,7 +41,17 @@ class SandboxCommandE2E {
           HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("<html");
-      assertThat(Files.readString(output)).contains("git commit -am").contains(dir.resolve("state/config").toString());
+      assertThat(Files.readString(output)).contains("git commit -am").contains(dir.resolve("state/config").toString())
+          .contains("over smart HTTP").contains(dir.resolve("state/agent/api-token").toString());
+
+      // A killed agent is started again by the sandbox, which says so.
+      ProcessHandle agent = agentJvm(sandbox);
+      agent.destroyForcibly();
+      awaitOutput(sandbox, output, "the agent is running again");
+      assertThat(Files.readString(output)).contains("the agent exited", "restarting it in 1 s");
+      assertThat(agentJvm(sandbox).pid()).isNotEqualTo(agent.pid());
+      assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(status).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
 
       // A second sandbox on the same directory stops at once instead of fighting over the repository.
       Path secondOutput = dir.resolve("second.out");
@@ -68,18 +78,33 @@ class SandboxCommandE2E {
   }
 
   private static URI awaitStatusUrl(Process sandbox, Path output) throws Exception {
-    Pattern statusLine = Pattern.compile("status page\\s+(http://127\\.0\\.0\\.1:\\d+/)");
+    Matcher matcher = awaitOutput(sandbox, output, "status page\\s+(http://127\\.0\\.0\\.1:\\d+/)");
+    return URI.create(matcher.group(1));
+  }
+
+  /** Waits for a line of the sandbox's output matching {@code regex}, failing at once if the sandbox exits. */
+  private static Matcher awaitOutput(Process sandbox, Path output, String regex) throws Exception {
+    Pattern pattern = Pattern.compile(regex);
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!sandbox.isAlive()) {
         throw new AssertionError("the sandbox exited with " + sandbox.exitValue() + ":\n" + Files.readString(output));
       }
-      Matcher matcher = statusLine.matcher(Files.readString(output));
+      Matcher matcher = pattern.matcher(Files.readString(output));
       if (matcher.find()) {
-        return URI.create(matcher.group(1));
+        return matcher;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("no status page URL within 180 s:\n" + Files.readString(output));
+    throw new AssertionError("no output matching " + regex + " within 180 s:\n" + Files.readString(output));
+  }
+
+  /** The agent's JVM among the sandbox's descendants (it runs keelson-agent.jar). */
+  private static ProcessHandle agentJvm(Process sandbox) {
+    return sandbox.descendants()
+        .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains("keelson-agent.jar"))
+            .orElse(false))
+        .filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("no agent JVM under the sandbox"));
   }
 }

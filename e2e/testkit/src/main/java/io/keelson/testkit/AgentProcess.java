@@ -106,6 +106,11 @@ public final class AgentProcess implements AutoCloseable {
     return jvm().info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
+  /** Completes once the agent's JVM has exited, however it ended. */
+  public java.util.concurrent.CompletableFuture<ProcessHandle> exited() {
+    return process.handle().onExit();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }

@@ -1,6 +1,8 @@
 package io.keelson.release.analysis;
 
 import io.keelson.release.api.Check;
+import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,15 +11,38 @@ import java.util.Objects;
 
 /**
  * Runs a step's checks: plans each check's queries, sends every distinct query once to the
- * {@link MetricProvider} at the window's end, and decides each check's verdict. The provider is the only way
- * out, so a fake one makes this testable without a metrics server.
+ * {@link MetricProvider} at the window's end, and decides each check's verdict; and asks the test route's
+ * webhook gate through the {@link WebhookCaller}. The provider and the caller are the only ways out, so fakes
+ * make this testable without a metrics server or a receiver.
  */
 public final class Analysis {
 
   private final MetricProvider provider;
+  private final WebhookCaller webhooks;
 
-  public Analysis(MetricProvider provider) {
+  public Analysis(MetricProvider provider, WebhookCaller webhooks) {
     this.provider = Objects.requireNonNull(provider, "provider");
+    this.webhooks = Objects.requireNonNull(webhooks, "webhooks");
+  }
+
+  /** An analysis that reaches no webhook: a test-route webhook gate is measured ERROR, so it fails closed. */
+  public Analysis(MetricProvider provider) {
+    this(provider, (url, json) -> new WebhookAnswer.Unanswered("no webhook caller is configured"));
+  }
+
+  /** The test route's webhook gate, measured as the check {@code check} over the window. */
+  public Measurement gate(TestRouteWebhook webhook, String check, Instant windowStart, Instant windowEnd) {
+    WebhookAnswer answer;
+    try {
+      answer = webhooks.post(URI.create(webhook.url()), webhook.payload());
+    } catch (IllegalArgumentException e) {
+      // Never the parser's message: it quotes the URL, which may carry a token.
+      answer = new WebhookAnswer.Unanswered("not a valid URL");
+    } catch (RuntimeException e) {
+      answer = new WebhookAnswer.Unanswered("the webhook caller failed: " + e);
+    }
+    return webhook.judge(check, answer == null ? new WebhookAnswer.Unanswered("no answer") : answer, windowStart,
+        windowEnd);
   }
 
   /**

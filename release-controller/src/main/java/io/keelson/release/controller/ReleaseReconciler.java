@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.keelson.release.analysis.Analysis;
 import io.keelson.release.analysis.CheckContext;
 import io.keelson.release.analysis.Measurement;
+import io.keelson.release.analysis.TestRouteWebhook;
 import io.keelson.release.api.Check;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
@@ -23,6 +24,7 @@ import io.keelson.release.traffic.Routes;
 import io.keelson.release.traffic.TrafficRouter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,8 +71,11 @@ public final class ReleaseReconciler {
     Deployment canary = deployment(key.namespace(), target + ReleaseAwareRender.CANARY_SUFFIX);
     PolicyRef ref = PolicyRef.of(policy);
 
-    Observation observation = new Observation(release, revision, DeploymentReadiness.ready(canary),
-        DeploymentReadiness.ready(stable), runsCandidate(stable, status),
+    // The canary counts as ready only once it runs this release's candidate: after a supersede it still runs
+    // the previous one until the next sync, and testing that would mix two candidates in one window.
+    Observation observation = new Observation(release, revision,
+        runsCandidate(canary, ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, status),
+        DeploymentReadiness.ready(stable), runsCandidate(stable, ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION, status),
         router.current(ref).orElse(null),
         measurements(spec, status, key, target, now), ActionRequests.of(policy));
     Decision decision = ReleaseStrategy.decide(spec, status, observation, now);
@@ -95,7 +100,13 @@ public final class ReleaseReconciler {
     List<Check> checks = spec.getChecks() == null ? List.of() : spec.getChecks().stream()
         .filter(check -> request.get().checks().contains(check.name())).toList();
     CheckContext window = CheckContext.forDeployment(key.namespace(), target, request.get().windowStart(), now);
-    return analysis.run(checks, window).stream().map(ReleaseReconciler::result).toList();
+    List<Measurement> measured = new ArrayList<>(analysis.run(checks, window));
+    if (request.get().checks().contains(ReleaseStrategy.WEBHOOK_CHECK)) {
+      TestRouteWebhook webhook = new TestRouteWebhook(spec.getTestRoute().webhook(), key.namespace(), key.name(),
+          String.valueOf(status.getPhase()), status.getCandidate(), spec.getService(), spec.getTestRoute());
+      measured.add(analysis.gate(webhook, ReleaseStrategy.WEBHOOK_CHECK, request.get().windowStart(), now));
+    }
+    return measured.stream().map(ReleaseReconciler::result).toList();
   }
 
   private static CheckResult result(Measurement measurement) {
@@ -103,13 +114,17 @@ public final class ReleaseReconciler {
         measurement.samples(), measurement.message());
   }
 
-  /** Stable runs the candidate once render marked it with the candidate's hash and it rolled out. */
-  private static boolean runsCandidate(Deployment stable, ReleasePolicyStatus status) {
-    if (stable == null || status.getCandidate() == null || stable.getMetadata().getAnnotations() == null) {
+  /**
+   * The Deployment runs the candidate once render marked it with the candidate's hash (under
+   * {@code annotation}) and it rolled out. The live template, with the API server's defaults, does not hash
+   * like Git's, hence the mark.
+   */
+  private static boolean runsCandidate(Deployment deployment, String annotation, ReleasePolicyStatus status) {
+    if (deployment == null || status.getCandidate() == null || deployment.getMetadata().getAnnotations() == null) {
       return false;
     }
-    return Objects.equals(stable.getMetadata().getAnnotations().get(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION),
-        status.getCandidate().templateHash()) && DeploymentReadiness.ready(stable);
+    return Objects.equals(deployment.getMetadata().getAnnotations().get(annotation),
+        status.getCandidate().templateHash()) && DeploymentReadiness.ready(deployment);
   }
 
   private Deployment deployment(String namespace, String name) {

@@ -41,6 +41,9 @@ public final class ReleaseAwareRender {
   public static final String CANARY_SUFFIX = "-canary";
   private static final Set<ReleasePhase> ACTIVE = Set.of(ReleasePhase.Deploying, ReleasePhase.Testing,
       ReleasePhase.Progressing, ReleasePhase.Promoting);
+  /** The phases whose routes can send requests to the canary (a weight, or the header test route). */
+  private static final Set<ReleasePhase> ROUTED = Set.of(ReleasePhase.Testing, ReleasePhase.Progressing,
+      ReleasePhase.Promoting);
   /**
    * On the stable Deployment while a release is under way: the hash of the template render gave it, so the
    * controller can tell when stable has rolled to the candidate during promotion (the live template, with
@@ -286,8 +289,8 @@ public final class ReleaseAwareRender {
     String gitHash = TemplateHash.of(gitTemplate);
     PodTemplateSpec stableTemplate = status == null ? null : status.getStableTemplate();
     String stableHash = stableTemplate == null ? null : TemplateHash.of(stableTemplate);
-    // With onNewCandidate: queue, a release under way keeps its own template; Git's newer one waits.
-    PodTemplateSpec inFlight = queuedBehind(policy, status, gitHash, stableHash);
+    // The release under way keeps its own template while Git's newer one waits (see inFlight).
+    PodTemplateSpec inFlight = inFlight(policy, status, gitHash, stableHash);
     String candidateHash = inFlight == null ? gitHash : TemplateHash.of(inFlight);
     GenericKubernetesResource candidate = inFlight == null ? deployment
         : withTemplate(deployment, LENIENT.convertValue(inFlight, JSON_OBJECT));
@@ -309,18 +312,27 @@ public final class ReleaseAwareRender {
   }
 
   /**
-   * The template of the release under way when the policy queues new candidates and Git has moved on to
-   * a template that is neither that one nor the stable one (a revert to stable is never queued); else null.
+   * The template of the release under way when Git has moved away from it but the canary must keep it; null
+   * when render follows Git. A canary that routes can reach never changes template under traffic: while the
+   * status is Testing, Progressing or Promoting, the candidate keeps its template whatever Git declares (a
+   * new candidate or a revert), until the controller has sent all traffic back to stable and recorded it
+   * (RollingBack, weight 0, test route off: the controller writes routes before status). With
+   * {@code onNewCandidate: queue} the release under way keeps its template until it ends, a revert to stable
+   * excepted (the controller rolls that back).
    */
-  private static PodTemplateSpec queuedBehind(Policy policy, ReleasePolicyStatus status, String gitHash,
+  private static PodTemplateSpec inFlight(Policy policy, ReleasePolicyStatus status, String gitHash,
       String stableHash) {
-    if (policy.spec().getOnNewCandidate() != OnNewCandidate.QUEUE || status == null
-        || status.getCandidateTemplate() == null || stableHash == null || stableHash.equals(gitHash)
-        || !ACTIVE.contains(status.getPhase())) {
+    if (status == null || status.getCandidateTemplate() == null || stableHash == null) {
       return null;
     }
     PodTemplateSpec inFlight = status.getCandidateTemplate();
-    return TemplateHash.of(inFlight).equals(gitHash) ? null : inFlight;
+    if (TemplateHash.of(inFlight).equals(gitHash)) {
+      return null;
+    }
+    boolean routed = ROUTED.contains(status.getPhase());
+    boolean queued = policy.spec().getOnNewCandidate() == OnNewCandidate.QUEUE
+        && ACTIVE.contains(status.getPhase()) && !stableHash.equals(gitHash);
+    return routed || queued ? inFlight : null;
   }
 
   private static ReleaseState state(ReleasePolicyStatus status, String gitHash, String stableHash) {

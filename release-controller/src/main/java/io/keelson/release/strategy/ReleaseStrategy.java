@@ -96,11 +96,13 @@ public final class ReleaseStrategy {
 
   /**
    * Git no longer declares the candidate: a revert rolls back; a new candidate supersedes unless the policy
-   * queues it (render keeps the canary, and while promoting stable, on the template of the release under way).
+   * queues it. Either way render keeps the canary (and, while promoting, stable) on the template of the
+   * release under way until this rollback has taken all traffic off the canary, so a new template never runs
+   * under live weight; the new candidate then starts from Deploying and the test route, with fresh evidence.
    */
   private static Optional<String> gitMovedOn(Tick tick) {
     String hash = tick.release().gitTemplateHash();
-    if (tick.release().state() == ReleaseState.STEADY) {
+    if (hash.equals(tick.release().stableTemplateHash())) {
       tick.rollBack("Git reverted to the stable template " + hash);
     } else if (tick.rules.onNewCandidate() == OnNewCandidate.SUPERSEDE) {
       tick.rollBack("superseded by " + hash);

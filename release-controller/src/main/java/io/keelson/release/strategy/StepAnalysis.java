@@ -92,7 +92,8 @@ final class StepAnalysis {
   /** Starts or runs the budget of {@code kind} verdicts; empty when no required check has that verdict. */
   private static Optional<Outcome> budget(Tick tick, Map<String, CheckResult> results, List<String> required,
       Verdict kind, List<String> holds) {
-    List<String> affected = required.stream().filter(check -> verdict(results, check) == kind)
+    List<String> checks = required.stream().filter(check -> verdict(results, check) == kind).toList();
+    List<String> affected = checks.stream()
         .map(check -> results.containsKey(check) ? check + ": " + results.get(check).message() : check + ": no verdict")
         .toList();
     boolean error = kind == Verdict.ERROR;
@@ -112,7 +113,9 @@ final class StepAnalysis {
     Duration elapsed = tick.since(since);
     String what = String.join("; ", affected);
     if (elapsed.compareTo(budget) > 0) {
-      String label = error ? "Prometheus unreachable" : "inconclusive";
+      String label = !error ? "inconclusive"
+          : checks.equals(List.of(ReleaseStrategy.WEBHOOK_CHECK)) ? "test-route webhook unreachable"
+          : "Prometheus unreachable";
       return Optional.of(new Outcome(Kind.BREACH, label + " for longer than " + Text.duration(budget) + ": " + what));
     }
     List<String> all = new ArrayList<>(holds);

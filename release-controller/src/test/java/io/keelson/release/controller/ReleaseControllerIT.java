@@ -238,7 +238,8 @@ class ReleaseControllerIT {
 
     private Deployment deployment(String name, Map<String, String> selector, PodTemplateSpec template, String hash) {
       Deployment desired = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns.name())
-          .withAnnotations(Map.of(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION, hash)).endMetadata()
+          .withAnnotations(Map.of(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION, hash,
+              ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, hash)).endMetadata()
           .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(selector).endSelector()
           .withTemplate(withLabel(template, selector.get("app"))).endSpec().build();
       return client.resource(desired).fieldManager("keelson").forceConflicts().serverSideApply();

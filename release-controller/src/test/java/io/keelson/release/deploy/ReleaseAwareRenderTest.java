@@ -374,19 +374,55 @@ class ReleaseAwareRenderTest {
     underWay.setCandidateTemplate(template(deployment("checkout", V2)));
     List<GenericKubernetesResource> queued = List.of(onNewCandidate(policy("checkout-release", "checkout"), "queue"),
         service("checkout"), deployment("checkout", V3));
-    List<GenericKubernetesResource> superseding = List.of(policy("checkout-release", "checkout"), service("checkout"),
-        deployment("checkout", V3));
-
     Result waits = render.apply(queued, Map.of(KEY, underWay));
-    Result supersedes = render.apply(superseding, Map.of(KEY, underWay));
 
     assertThat(image(named(waits, "Deployment", "checkout-canary"))).isEqualTo(V2);
     assertThat(named(waits, "Deployment", "checkout-canary").getMetadata().getAnnotations())
         .containsEntry(ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, hash(V2));
     assertThat(waits.releases()).singleElement().satisfies(release ->
         assertThat(release.gitTemplateHash()).as("the strategy still sees what waits").isEqualTo(hash(V3)));
-    assertThat(image(named(supersedes, "Deployment", "checkout-canary"))).isEqualTo(V3);
     assertThat(image(named(waits, "Deployment", "checkout"))).isEqualTo(V1);
+  }
+
+  /** Git moves from V2 (under release) to {@code gitImage}; the status says where V2's release stands. */
+  static Stream<Arguments> gitMovesOnDuringARelease() {
+    return Stream.of(
+        Arguments.of("a new candidate while testing: the test route still reaches the canary", ReleasePhase.Testing,
+            V3, V1, V2, ReleaseState.CANARY),
+        Arguments.of("a new candidate under weight", ReleasePhase.Progressing, V3, V1, V2, ReleaseState.CANARY),
+        Arguments.of("a new candidate while promoting: stable and canary keep V2", ReleasePhase.Promoting, V3, V2,
+            V2, ReleaseState.PROMOTING),
+        Arguments.of("a revert under weight: the canary stays until traffic is off it", ReleasePhase.Progressing,
+            V1, V1, V2, ReleaseState.CANARY),
+        Arguments.of("a new candidate while deploying: no route reaches the canary", ReleasePhase.Deploying, V3,
+            V1, V3, ReleaseState.CANARY),
+        Arguments.of("superseded, traffic back on stable: the new candidate deploys", ReleasePhase.RollingBack, V3,
+            V1, V3, ReleaseState.CANARY),
+        Arguments.of("reverted, traffic back on stable: no canary", ReleasePhase.RollingBack, V1, V1, null,
+            ReleaseState.STEADY));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gitMovesOnDuringARelease")
+  void theCanaryChangesTemplateOnlyOnceNoRouteReachesIt(String situation, ReleasePhase phase, String gitImage,
+      String stableImage, String canaryImage, ReleaseState state) {
+    ReleasePolicyStatus underWay = status(V1, phase, V2);
+    underWay.setCandidateTemplate(template(deployment("checkout", V2)));
+
+    Result result = render.apply(gitRevision(gitImage), Map.of(KEY, underWay));
+
+    assertThat(image(named(result, "Deployment", "checkout"))).isEqualTo(stableImage);
+    if (canaryImage == null) {
+      assertThat(names(result)).doesNotContain("Deployment/checkout-canary", "Service/checkout-canary");
+    } else {
+      assertThat(image(named(result, "Deployment", "checkout-canary"))).isEqualTo(canaryImage);
+      assertThat(named(result, "Deployment", "checkout-canary").getMetadata().getAnnotations())
+          .containsEntry(ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, hash(canaryImage));
+    }
+    assertThat(result.releases()).singleElement().satisfies(release -> {
+      assertThat(release.state()).isEqualTo(state);
+      assertThat(release.gitTemplateHash()).as("the strategy sees what Git declares").isEqualTo(hash(gitImage));
+    });
   }
 
   @Test

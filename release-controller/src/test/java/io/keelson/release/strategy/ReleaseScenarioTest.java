@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.release.api.HistoryEntry;
+import io.keelson.release.api.OnNewCandidate;
 import io.keelson.release.api.ReleaseIdentity;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
@@ -184,17 +185,110 @@ class ReleaseScenarioTest {
     sim.runUntil(ReleasePhase.Progressing, 10);
     sim.commit(V3, "rev3");
     Decision superseded = sim.tick();
+    assertThat(sim.samples.get(sim.samples.size() - 2)).as("synced before the tick: the canary keeps V2 under 10%")
+        .satisfies(sample -> {
+          assertThat(sample.routes()).isEqualTo(new Routes(10, true));
+          assertThat(sample.canaryHash()).isEqualTo(H2);
+        });
     assertThat(superseded.status().getPhase()).isEqualTo(ReleasePhase.RollingBack);
     assertThat(superseded.status().getReason()).isEqualTo("superseded by " + H3);
     assertThat(superseded.routes()).isEqualTo(Routes.STABLE);
     Decision next = sim.tick();
     assertThat(next.status().getPhase()).isEqualTo(ReleasePhase.Deploying);
     assertThat(next.status().getCandidate()).isEqualTo(new ReleaseIdentity(H3, "rev3", 1));
+    assertThat(next.status().getEvidence()).as("no evidence of V2 carried into V3's release").isNull();
     assertThat(next.status().getHistory()).last().satisfies(entry -> {
       assertThat(entry.release().templateHash()).isEqualTo(H2);
       assertThat(entry.reason()).isEqualTo("superseded by " + H3);
     });
+    assertThat(sim.tick().status().getPhase()).as("V3 starts from the test route").isEqualTo(ReleasePhase.Testing);
     assertThat(sim.runUntil(ReleasePhase.Succeeded, 30).status().getStableTemplate()).isEqualTo(V3);
+
+    assertV3NeverRanUnderLiveWeightUntested();
+  }
+
+  @Test
+  void aNewCandidateWhilePromotingKeepsStableAndCanaryOnTheReleaseUnderWayUntilTrafficIsBack() {
+    sim.runUntil(ReleasePhase.Promoting, 20);
+    sim.commit(V3, "rev3");
+    Decision superseded = sim.tick();
+    assertThat(superseded.status().getPhase()).isEqualTo(ReleasePhase.RollingBack);
+    assertThat(sim.runUntil(ReleasePhase.Succeeded, 40).status().getStableTemplate()).isEqualTo(V3);
+    assertThat(sim.status.getHistory()).extracting(entry -> entry.release().templateHash() + " " + entry.phase())
+        .containsExactly(H2 + " Failed", H3 + " Succeeded");
+
+    assertV3NeverRanUnderLiveWeightUntested();
+  }
+
+  @Test
+  void withQueueTheReleaseUnderWayFinishesOnItsOwnTemplateThenTheNewOneStartsFromTheTestRoute() {
+    sim.spec.setOnNewCandidate(OnNewCandidate.QUEUE);
+    sim.runUntil(ReleasePhase.Progressing, 10);
+    sim.commit(V3, "rev3");
+    Decision queued = sim.tick();
+    assertThat(queued.status().getPhase()).isEqualTo(ReleasePhase.Progressing);
+    assertThat(queued.message()).contains(H3 + " waits for this release to finish (onNewCandidate: queue)");
+
+    Decision first = sim.runUntil(ReleasePhase.Succeeded, 30);
+    assertThat(first.status().getStable()).isEqualTo(new ReleaseIdentity(H2, "rev2", 1));
+    assertThat(first.status().getStableTemplate()).isEqualTo(V2);
+    assertThat(sim.tick().status().getCandidate()).isEqualTo(new ReleaseIdentity(H3, "rev3", 1));
+    assertThat(sim.runUntil(ReleasePhase.Testing, 5).routes()).isEqualTo(new Routes(0, true));
+    assertThat(sim.runUntil(ReleasePhase.Succeeded, 30).status().getStableTemplate()).isEqualTo(V3);
+    assertThat(sim.status.getHistory()).extracting(entry -> entry.release().templateHash() + " " + entry.phase())
+        .containsExactly(H2 + " Succeeded", H3 + " Succeeded");
+
+    assertV3NeverRanUnderLiveWeightUntested();
+  }
+
+  @Test
+  void aRevertInGitKeepsTheCanaryUntilTrafficIsBackOnStable() {
+    sim.runUntil(ReleasePhase.Progressing, 10);
+    sim.commit(V1, "rev3");
+    Decision reverted = sim.tick();
+    assertThat(reverted.status().getPhase()).isEqualTo(ReleasePhase.RollingBack);
+    assertThat(reverted.status().getReason()).isEqualTo("Git reverted to the stable template " + H1);
+    assertThat(sim.runUntil(ReleasePhase.Idle, 5).status().getCandidate()).isNull();
+
+    assertNoRouteEverReachedAnotherTemplateThanTheCandidate();
+    assertThat(sim.samples).last().extracting(ReleaseSimulator.Sample::canaryHash).isNull();
+  }
+
+  private void assertV3NeverRanUnderLiveWeightUntested() {
+    assertNoRouteEverReachedAnotherTemplateThanTheCandidate();
+    assertWeightReachedOnlyAfterTheTestRoutePassed(H3);
+    assertEveryAnalysisWindowSawOneCandidate();
+  }
+
+  /** Whenever any route (a weight or the test route) reached the canary, it ran the release's own candidate. */
+  private void assertNoRouteEverReachedAnotherTemplateThanTheCandidate() {
+    assertThat(sim.samples).filteredOn(sample -> sample.routes() != null && !sample.routes().allStable())
+        .isNotEmpty()
+        .allSatisfy(sample -> assertThat(sample.canaryHash()).as("the canary at %s, routed %s", sample.at(),
+            sample.routes()).isEqualTo(sample.candidateHash()));
+  }
+
+  /** The canary running {@code candidate} got weight only once its test route stage had passed. */
+  private void assertWeightReachedOnlyAfterTheTestRoutePassed(String candidate) {
+    assertThat(sim.samples).filteredOn(sample -> candidate.equals(sample.canaryHash())
+            && sample.routes() != null && sample.routes().canaryWeight() > 0)
+        .isNotEmpty()
+        .allSatisfy(sample -> assertThat(sample.status().getEvidence()).filteredOn(e -> e.step() == 0)
+            .as("test route evidence of %s", candidate).isNotEmpty()
+            .allSatisfy(e -> assertThat(e.verdict()).isEqualTo(Verdict.PASS)));
+  }
+
+  /** Each analysis judged a window throughout which the canary ran the candidate it judged, and that one only. */
+  private void assertEveryAnalysisWindowSawOneCandidate() {
+    for (int i = 0; i < sim.analysesRun.size(); i++) {
+      ReleaseSimulator.Sample analysed = sim.analysedAt.get(i);
+      Instant windowStart = sim.analysesRun.get(i).windowStart();
+      assertThat(sim.samples).filteredOn(sample -> !sample.at().isBefore(windowStart)
+              && !sample.at().isAfter(analysed.at()))
+          .isNotEmpty()
+          .allSatisfy(sample -> assertThat(sample.canaryHash()).as("the canary at %s, in the window of %s",
+              sample.at(), analysed.candidateHash()).isEqualTo(analysed.candidateHash()));
+    }
   }
 
   @Test
@@ -242,7 +336,7 @@ class ReleaseScenarioTest {
     twin.revision = from.revision;
     twin.liveRoutes = from.liveRoutes;
     twin.verdicts = from.verdicts;
-    twin.primeReadiness();
+    twin.sameWorkloadsAs(from);
     return twin;
   }
 }

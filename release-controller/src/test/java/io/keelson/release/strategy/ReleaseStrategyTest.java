@@ -178,6 +178,19 @@ class ReleaseStrategyTest {
               spec.setErrorBudget("2m");
               return spec;
             }),
+        row("a webhook gate without an answer past the budget rolls back", holdingSince(testing(300), true, 121),
+            obs(canary(), new Routes(0, true), List.of(new CheckResult("errors", Verdict.PASS, "ok"),
+                new CheckResult(ReleaseStrategy.WEBHOOK_CHECK, Verdict.ERROR, "webhook unreachable: connection refused"))),
+            RollingBack, Routes.STABLE, "test-route webhook unreachable for longer than 2m: testRoute.webhook: "
+                + "webhook unreachable: connection refused", d -> {}, spec -> {
+              spec.setErrorBudget("2m");
+              return testChecks(spec, List.of("errors"), "https://qa.example/gate");
+            }),
+        row("a webhook gate answering 2xx passes the test route", testing(60),
+            obs(canary(), new Routes(0, true), List.of(new CheckResult("errors", Verdict.PASS, "ok"),
+                new CheckResult(ReleaseStrategy.WEBHOOK_CHECK, Verdict.PASS, "webhook answered 200"))),
+            Progressing, TEN, "all 2 check(s) passed", d -> {},
+            spec -> testChecks(spec, List.of("errors"), "https://qa.example/gate")),
         row("Promoting waits for stable, canary keeps its weight", promoting(), obs(release(PROMOTING, V2, H1), FIFTY),
             Promoting, FIFTY, "stable is rolling out the candidate; the canary keeps 50%", d -> {}),
         row("Promoting completes once stable runs the candidate", promoting(),
@@ -226,6 +239,9 @@ class ReleaseStrategyTest {
             }),
         row("a revert in Git during a release rolls back", progressing(1, 10, 30), obs(release(STEADY, V1, H1), TEN),
             RollingBack, Routes.STABLE, "Git reverted to the stable template " + H1, d -> {}),
+        row("a revert while render keeps the canary under weight rolls back", progressing(1, 10, 30),
+            obs(release(CANARY, V1, H1), TEN), RollingBack, Routes.STABLE,
+            "Git reverted to the stable template " + H1, d -> {}),
         row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.PAUSE, "alice"),
             Progressing, TEN, "step 1/2 at 10%: paused by alice", d -> {
               assertThat(d.status().getPaused()).isTrue();
