@@ -99,6 +99,14 @@ its volumeMounts are all rendered from this one dict, so a reference and its mou
 {{- $_ := set $mounts (printf "src-%s-signers" $source) (dict "secret" .existingSecret "configMap" .existingConfigMap "key" .key "file" "allowed_signers") -}}
 {{- end -}}
 {{- end -}}
+{{- with .sops -}}
+{{- with .age -}}
+{{- $_ := set $mounts (printf "src-%s-sops-age" $source) (dict "secret" .existingSecret "key" .key "file" "keys.txt") -}}
+{{- end -}}
+{{- with .pgp -}}
+{{- $_ := set $mounts (printf "src-%s-sops-pgp" $source) (dict "secret" .existingSecret "key" .key "file" "secret.asc") -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- range $volume, $mount := $mounts -}}
 {{- $_ := set $mount "dir" (printf "%s/%s" (include "keelson.secretsDir" $) $volume) -}}

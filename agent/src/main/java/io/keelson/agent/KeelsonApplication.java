@@ -8,9 +8,12 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.metrics.servlets.HealthCheckServlet;
+import io.dropwizard.metrics.servlets.PingServlet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.keelson.agent.api.StatusView.SourceView;
 import io.keelson.agent.auth.BearerTokens;
 import io.keelson.agent.cli.RenderCommand;
@@ -23,8 +26,11 @@ import io.keelson.agent.events.EventRecorder;
 import io.keelson.agent.git.GitSource;
 import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.checks.SourcesHealthCheck;
+import io.keelson.agent.leader.LeaderState;
 import io.keelson.agent.leader.Leadership;
+import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import io.keelson.agent.resources.ReleasesResource;
 import io.keelson.agent.resources.SourcesResource;
 import io.keelson.agent.resources.StatusPageResource;
@@ -96,12 +102,22 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, String> env = System.getenv();
     String identity = Optional.ofNullable(config.getIdentity()).filter(s -> !s.isBlank()).orElseGet(
         KeelsonApplication::hostName);
-    KubernetesClient client = kubernetesClient(config);
+    boolean elected = config.getLeaderElection().isEnabled();
+    WriteFence fence = elected ? WriteFence.forLease(duration(config.getLeaderElection().getRenewDeadline()))
+        : WriteFence.unfenced();
+    // Every write of this replica goes through the fence; the Lease is renewed through a client of its own.
+    KubernetesClient client = kubernetesClient(config, identity, fence.interceptor());
     ObjectMapper json = environment.getObjectMapper();
 
     PrometheusRegistry registry = new PrometheusRegistry();
     AgentMetrics metrics = AgentMetrics.withJvm(registry);
     environment.admin().addServlet("metrics", new PrometheusMetricsServlet(registry)).addMapping("/metrics");
+    // The same read-only endpoints on the application port, so probes and Prometheus can reach them while the
+    // admin port (tasks that change state, thread dumps; no authentication) stays on 127.0.0.1.
+    environment.servlets().addServlet("app-metrics", new PrometheusMetricsServlet(registry)).addMapping("/metrics");
+    environment.servlets().addServlet("app-ping", new PingServlet()).addMapping("/ping");
+    environment.servlets().addServlet("app-healthcheck", new HealthCheckServlet(environment.healthChecks()))
+        .addMapping("/healthcheck");
     EventRecorder events = new EventRecorder(client, config.getAgentNamespace(), identity, clock);
     StatusStore store = new StatusStore(client, config.getAgentNamespace(), json);
     Map<String, SourceView> persisted = store.read().stream()
@@ -114,7 +130,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, String> webhookSecrets = new HashMap<>();
     for (SourceSettings source : config.getSources()) {
       AtomicReference<SourceController> self = new AtomicReference<>();
-      Synchronizer synchronizer = new Synchronizer(client, syncOptions(config, source), clock,
+      Synchronizer synchronizer = new Synchronizer(client, syncOptions(config, source).withFence(fence), clock,
           correction -> self.get().driftCorrected(correction));
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
@@ -134,12 +150,17 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
     if (config.getReleaseController().isEnabled()) {
       scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
-          releases::tick);
+          () -> {
+            if (fence.holds()) {
+              releases.tick();
+            }
+          });
     }
-    Leadership leadership = config.getLeaderElection().isEnabled() ? new Leadership(client,
+    KubernetesClient leaseClient = elected ? kubernetesClient(config, identity, null) : null;
+    Leadership leadership = elected ? new Leadership(leaseClient,
         config.getAgentNamespace(), config.getLeaderElection().getLeaseName(), identity,
         duration(config.getLeaderElection().getLeaseDuration()), duration(config.getLeaderElection().getRenewDeadline()),
-        duration(config.getLeaderElection().getRetryPeriod()), new Leadership.Listener() {
+        duration(config.getLeaderElection().getRetryPeriod()), fence, new Leadership.Listener() {
           @Override
           public void startLeading() {
             scheduler.start();
@@ -168,6 +189,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       public void stop() {
         if (leadership != null) {
           leadership.close();
+          leaseClient.close();
         }
         scheduler.close();
         controllers.values().forEach(SourceController::close);
@@ -177,9 +199,11 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     environment.jersey().register(new StatusResource(status.get()));
     environment.jersey().register(new StatusPageResource());
     BearerTokens tokens = new BearerTokens(Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)));
-    environment.jersey().register(new SourcesResource(scheduler, tokens));
-    environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics));
-    environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK)));
+    LeaderState leaderState = leadership != null ? leadership : LeaderState.alone(identity);
+    environment.jersey().register(new SourcesResource(scheduler, tokens, leaderState));
+    environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics, leaderState));
+    environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK),
+        leaderState));
     environment.healthChecks().register("kubernetes", new KubernetesHealthCheck(client));
     environment.healthChecks().register("sources", new SourcesHealthCheck(status.get()));
   }
@@ -215,19 +239,29 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
         .withFullCheckInterval(duration(source.getFullCheckInterval()))
-        .withTools(config.getRender().toTools(source.getRender()));
+        .withTools(config.getRender().toTools(source.getRender()))
+        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor());
   }
 
-  private static KubernetesClient kubernetesClient(KeelsonConfiguration config) {
-    if (config.getKubeconfig() == null) {
-      return new KubernetesClientBuilder().build();
-    }
+  /**
+   * A client whose user agent names this replica, so the API server's audit log tells replicas apart;
+   * {@code interceptor} (if any) sees every request.
+   */
+  private static KubernetesClient kubernetesClient(KeelsonConfiguration config, String identity,
+      Interceptor interceptor) {
+    Config settings;
     try {
-      return new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(Path.of(config.getKubeconfig())))).build();
+      settings = config.getKubeconfig() == null ? Config.autoConfigure(null)
+          : Config.fromKubeconfig(Files.readString(Path.of(config.getKubeconfig())));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the kubeconfig " + config.getKubeconfig(), e);
     }
+    settings.setUserAgent("keelson-agent/" + version() + " (" + identity + ")");
+    KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(settings);
+    if (interceptor != null) {
+      builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("write-fence", interceptor));
+    }
+    return builder.build();
   }
 
   private static Duration duration(io.dropwizard.util.Duration duration) {

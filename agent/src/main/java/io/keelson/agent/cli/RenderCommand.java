@@ -9,6 +9,8 @@ import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.RenderTools;
+import io.keelson.agent.render.SopsStage;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -55,6 +57,11 @@ public class RenderCommand extends Command {
         .help("let Kustomize run exec KRM functions");
     subparser.addArgument("--verbose").action(Arguments.storeTrue())
         .help("on failure, also print where in Keelson it happened");
+    subparser.addArgument("--age-key-file").help("decrypt SOPS files with the age identities in this file");
+    subparser.addArgument("--pgp-key-file")
+        .help("decrypt SOPS files with this OpenPGP secret key export (no passphrase)");
+    subparser.addArgument("--no-decrypt").action(Arguments.storeTrue())
+        .help("check SOPS files for structure and a MAC only, without a key");
   }
 
   @Override
@@ -72,7 +79,8 @@ public class RenderCommand extends Command {
         .withAllowedNamespaces(new HashSet<>(listOrEmpty(namespace, "allowed_namespace")))
         .withDeniedKinds(new HashSet<>(listOrEmpty(namespace, "denied_kind")))
         .withTools(tools);
-    Rendered built = new ManifestRenderer(options).render(directory, paths, new OfflineKindScopes());
+    Rendered built = new ManifestRenderer(options, List.of(new SopsStage(sops(namespace))))
+        .render(directory, paths, new OfflineKindScopes());
     built.notes().forEach(note -> System.err.println("note: " + note));
     // The release-aware checks too (policy validation, routing a policy owns), as if nothing were released.
     Rendered rendered = new ReleaseStage().apply(built, Map.of()).rendered();
@@ -114,6 +122,18 @@ public class RenderCommand extends Command {
   private static String stringOr(Namespace namespace, String key, String fallback) {
     String value = namespace.getString(key);
     return value == null ? fallback : value;
+  }
+
+  private static SopsDecryptor sops(Namespace namespace) throws RenderFailed {
+    String age = namespace.getString("age_key_file");
+    String pgp = namespace.getString("pgp_key_file");
+    if (Boolean.TRUE.equals(namespace.getBoolean("no_decrypt"))) {
+      if (age != null || pgp != null) {
+        throw new RenderFailed("--no-decrypt takes no key file");
+      }
+      return SopsDecryptor.structureOnly();
+    }
+    return SopsDecryptor.withKeyFiles(age == null ? null : Path.of(age), pgp == null ? null : Path.of(pgp));
   }
 
   private static List<String> listOrEmpty(Namespace namespace, String key) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
+import io.dropwizard.validation.selfvalidating.SelfValidating;
+import io.dropwizard.validation.selfvalidating.SelfValidation;
+import io.dropwizard.validation.selfvalidating.ViolationCollector;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One Git source of desired state. */
+@SelfValidating
 public class SourceSettings {
 
   /** Used in label values and object names, so a short DNS label. */
@@ -81,6 +85,11 @@ public class SourceSettings {
   @Valid
   private VerificationSettings verification;
 
+  /** Keys that decrypt SOPS-encrypted manifests, by reference; without them an encrypted file is an error. */
+  @JsonProperty
+  @Valid
+  private SopsSettings sops;
+
   /** Shared secret of the webhook (GitHub HMAC or GitLab token); without it, webhooks are refused. */
   @JsonProperty
   private SecretRef webhookSecret;
@@ -137,6 +146,10 @@ public class SourceSettings {
     return verification;
   }
 
+  public SopsSettings getSops() {
+    return sops;
+  }
+
   public SecretRef getWebhookSecret() {
     return webhookSecret;
   }
@@ -165,5 +178,13 @@ public class SourceSettings {
   @ValidationMethod(message = "webhookSecret: set exactly one of file or env")
   public boolean isWebhookSecretWellFormed() {
     return webhookSecret == null || webhookSecret.isWellFormed();
+  }
+
+  @SelfValidation
+  public void validateWebhookSecret(ViolationCollector violations) {
+    if (webhookSecret != null && webhookSecret.isEmptyWhereReadable(System.getenv())) {
+      violations.addViolation("webhookSecret: the " + webhookSecret.describe() + " of source " + name
+          + " is empty; an empty secret would accept any signature");
+    }
   }
 }

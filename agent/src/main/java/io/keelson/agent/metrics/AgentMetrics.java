@@ -15,6 +15,7 @@ public final class AgentMetrics {
   private final PrometheusRegistry registry;
   private final Histogram syncDuration;
   private final Counter syncs;
+  private final Counter syncsAbandoned;
   private final Gauge lastSuccess;
   private final Gauge revisionInfo;
   private final Gauge managedObjects;
@@ -33,6 +34,9 @@ public final class AgentMetrics {
         .classicUpperBounds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120).register(registry);
     syncs = Counter.builder().name("keelson_syncs_total").help("Syncs by outcome (APPLIED, REJECTED, FAILED)")
         .labelNames("source", "outcome").register(registry);
+    syncsAbandoned = Counter.builder().name("keelson_syncs_abandoned_total")
+        .help("Syncs abandoned before their next write because this replica lost its Lease")
+        .labelNames("source").register(registry);
     lastSuccess = Gauge.builder().name("keelson_last_successful_sync_timestamp_seconds")
         .help("When the source last applied successfully").labelNames("source").register(registry);
     revisionInfo = Gauge.builder().name("keelson_source_revision_info")
@@ -82,6 +86,10 @@ public final class AgentMetrics {
     if (pruned > 0) {
       prunes.labelValues(source).inc(pruned);
     }
+  }
+
+  public void syncAbandoned(String source) {
+    syncsAbandoned.labelValues(source).inc();
   }
 
   /** Whether a source is stale now; set on every change of its view. */

@@ -8,6 +8,7 @@ import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Origin;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
+import io.keelson.agent.render.sops.SopsDecryptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,11 +50,15 @@ public final class ManifestRenderer {
   private final List<DocumentStage> stages;
   private final UnitCache cache = new UnitCache();
 
+  /** A renderer without SOPS keys: an encrypted file is an error saying so. */
   public ManifestRenderer(RenderOptions options) {
-    this(options, List.of());
+    this(options, List.of(new SopsStage(SopsDecryptor.withoutKeys())));
   }
 
-  /** @param stages run on every document, in order, after plain files, Kustomize and Helm (SOPS, say) */
+  /**
+   * @param stages run on the documents, in order, after plain files, Kustomize and Helm; SOPS decryption is
+   *     one ({@link SopsStage}), and without it an encrypted file would be taken as it is
+   */
   public ManifestRenderer(RenderOptions options, List<DocumentStage> stages) {
     this.options = Objects.requireNonNull(options, "options");
     this.manifestFiles = new ManifestFiles(options.maxFileBytes(), options.maxTotalBytes());
@@ -113,6 +118,7 @@ public final class ManifestRenderer {
     for (ParsedUnit unit : units) {
       errors.addAll(unit.parsed().errors());
       String file = unit.file();
+      List<SourceDocument> documents = new ArrayList<>();
       for (SourceDocument parsed : unit.parsed().documents()) {
         // A tool's output has no lines of the declaring file to point at; its documents are counted.
         SourceDocument document = unit.built() ? parsed.withoutLines() : parsed;
@@ -121,7 +127,19 @@ public final class ManifestRenderer {
               + " is a Helm hook; Keelson has no install or upgrade phases to run it in, so it is not applied");
           continue;
         }
-        staged(file, document, errors).ifPresent(staged -> validator.accept(file, staged));
+        documents.add(document);
+      }
+      if (unit.built()) {
+        // A build mixes the documents of many files: each is staged on its own.
+        for (SourceDocument document : documents) {
+          staged(file, List.of(document), new Origin(file, document.index(), document.line()), errors)
+              .forEach(staged -> validator.accept(file, staged));
+        }
+      } else if (unit.parsed().errors().isEmpty()) {
+        staged(file, documents, Origin.ofFile(file), errors).forEach(staged -> validator.accept(file, staged));
+      } else {
+        // The file is rejected anyway; its documents are checked as they are, for every error at once.
+        documents.forEach(document -> validator.accept(file, document));
       }
     }
 
@@ -182,23 +200,40 @@ public final class ManifestRenderer {
         () -> charts.run(root, directory, chartFile, cluster)), true);
   }
 
-  /** The document after every stage, or empty when a stage refused it (the error is recorded). */
-  private Optional<SourceDocument> staged(String file, SourceDocument document, List<RenderError> errors) {
-    if (stages.isEmpty() || !(document.content() instanceof Map<?, ?>)) {
-      return Optional.of(document);
+  /** The documents after every stage, or none when a stage refused them (the error is recorded at {@code origin}). */
+  private List<SourceDocument> staged(String file, List<SourceDocument> documents, Origin origin,
+      List<RenderError> errors) {
+    if (stages.isEmpty() || documents.isEmpty()) {
+      return documents;
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> content = (Map<String, Object>) document.content();
+    List<Object> contents = new ArrayList<>(documents.size());
+    for (SourceDocument document : documents) {
+      contents.add(document.content());
+    }
     for (DocumentStage stage : stages) {
-      DocumentStage.Outcome outcome = stage.apply(file, content);
+      DocumentStage.Outcome outcome = stage.apply(file, contents);
       if (outcome instanceof DocumentStage.Outcome.Refused refused) {
-        errors.add(new RenderError(new Origin(file, document.index(), document.line()), refused.reason()));
-        return Optional.empty();
+        errors.add(new RenderError(origin, refused.reason()));
+        return List.of();
       }
-      content = ((DocumentStage.Outcome.Kept) outcome).content();
+      List<Object> kept = ((DocumentStage.Outcome.Kept) outcome).documents();
+      if (kept.size() != contents.size()) {
+        throw new IllegalStateException("a render stage must keep one entry per document");
+      }
+      contents = new ArrayList<>(kept);
     }
-    return Optional.of(content == document.content() ? document
-        : new SourceDocument(document.index(), document.line(), content, document.mappingLines()));
+    List<SourceDocument> result = new ArrayList<>(documents.size());
+    for (int i = 0; i < documents.size(); i++) {
+      SourceDocument document = documents.get(i);
+      Object content = contents.get(i);
+      if (content == document.content()) {
+        result.add(document);
+      } else if (content != null) {
+        // A changed document's nested mappings are new values: their lines fall back to the document's.
+        result.add(new SourceDocument(document.index(), document.line(), content, Map.of()));
+      }
+    }
+    return result;
   }
 
   /** A configured path that is a directory inside the root; anything else is left to the plain listing. */

@@ -1,6 +1,7 @@
 package io.keelson.agent.resources;
 
 import io.keelson.agent.auth.BearerTokens;
+import io.keelson.agent.leader.LeaderState;
 import io.keelson.release.controller.ReleaseController;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.strategy.Action;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * {@code POST /api/v1/releases/{namespace}/{name}/{action}} — promote, abort, pause, resume, retry — for a
  * bearer-token holder. The request is persisted on the policy and carried out by the next tick; the policy
- * status records who asked, when, and whether it was accepted. {@code X-Keelson-Actor} names the person.
+ * status records who asked, when, and whether it was accepted. {@code X-Keelson-Actor} names the person. A
+ * follower answers 503 naming the leader.
  */
 @Path("/api/v1/releases")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,11 +29,13 @@ public class ReleasesResource {
   private final ReleaseController releases;
   private final BearerTokens tokens;
   private final Runnable tickNow;
+  private final LeaderState leadership;
 
-  public ReleasesResource(ReleaseController releases, BearerTokens tokens, Runnable tickNow) {
+  public ReleasesResource(ReleaseController releases, BearerTokens tokens, Runnable tickNow, LeaderState leadership) {
     this.releases = releases;
     this.tokens = tokens;
     this.tickNow = tickNow;
+    this.leadership = leadership;
   }
 
   @POST
@@ -49,6 +53,10 @@ public class ReleasesResource {
     } catch (IllegalArgumentException unknown) {
       return Responses.error(Response.Status.BAD_REQUEST,
           "unknown action " + action + "; one of promote, abort, pause, resume, retry");
+    }
+    java.util.Optional<Response> follower = Responses.notLeader(leadership);
+    if (follower.isPresent()) {
+      return follower.get(); // only the leader writes, and only its ticks carry the action out
     }
     String by = actor == null || actor.isBlank() ? "api" : actor.strip();
     if (!releases.request(new PolicyKey(namespace, name), kind, by)) {

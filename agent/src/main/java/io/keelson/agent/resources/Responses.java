@@ -25,4 +25,20 @@ final class Responses {
     return Response.status(status).type(MediaType.APPLICATION_JSON)
         .entity(Map.of("code", status.getStatusCode(), "message", message)).build();
   }
+
+  /**
+   * A follower's answer to a request only the leader can carry out (it would trigger nothing here): 503, the
+   * leader's identity, and when to try again. Empty on the leader.
+   */
+  static java.util.Optional<Response> notLeader(io.keelson.agent.leader.LeaderState leadership) {
+    if (leadership.isLeader()) {
+      return java.util.Optional.empty();
+    }
+    String leader = leadership.leader() == null ? "" : leadership.leader();
+    String message = "this replica does not lead, so it syncs nothing; "
+        + (leader.isEmpty() ? "no leader is known yet" : "send it to the leader, " + leader);
+    return java.util.Optional.of(Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+        .header("Retry-After", Math.max(1, leadership.retryAfter().toSeconds()))
+        .entity(Map.of("code", 503, "message", message, "leader", leader)).build());
+  }
 }

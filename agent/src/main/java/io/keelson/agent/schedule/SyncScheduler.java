@@ -1,5 +1,6 @@
 package io.keelson.agent.schedule;
 
+import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.source.SourceController;
 import java.time.Duration;
 import java.util.Date;
@@ -27,6 +28,7 @@ import org.quartz.impl.StdSchedulerFactory;
  */
 public final class SyncScheduler implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncScheduler.class);
   private static final String GROUP = "sources";
   private static final String TASKS = "tasks";
   private final Scheduler scheduler;
@@ -111,6 +113,11 @@ public final class SyncScheduler implements AutoCloseable {
     }
   }
 
+  /** Whether {@code source} is one of the configured sources. */
+  public boolean knows(String source) {
+    return sources.containsKey(source);
+  }
+
   /** Asks for a sync of {@code source} as soon as possible; false if the source is unknown. */
   public boolean syncNow(String source) {
     SourceController controller = sources.get(source);
@@ -148,7 +155,11 @@ public final class SyncScheduler implements AutoCloseable {
 
     @Override
     public void execute(JobExecutionContext context) {
-      task.run();
+      try {
+        task.run();
+      } catch (WriteFence.LeadershipLost e) {
+        LOG.info("task abandoned: {}", e.getMessage());
+      }
     }
   }
 
@@ -164,7 +175,11 @@ public final class SyncScheduler implements AutoCloseable {
 
     @Override
     public void execute(JobExecutionContext context) {
-      source.reconcile();
+      try {
+        source.reconcile();
+      } catch (WriteFence.LeadershipLost e) {
+        LOG.info("source {}: reconcile abandoned: {}", source.name(), e.getMessage());
+      }
     }
   }
 }

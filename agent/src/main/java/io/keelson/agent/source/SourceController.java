@@ -7,6 +7,7 @@ import io.keelson.agent.git.FetchResult;
 import io.keelson.agent.git.GitSource;
 import io.keelson.agent.git.GitSourceException;
 import io.keelson.agent.git.Revision;
+import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.metrics.AgentMetrics;
 import io.keelson.agent.render.TreeIds;
 import io.keelson.agent.status.SourceViews;
@@ -112,6 +113,11 @@ public final class SourceController implements AutoCloseable {
     SyncResult result;
     try {
       result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths, ids));
+    } catch (WriteFence.LeadershipLost e) {
+      // Deposed mid-sync: nothing more is written here, not even the status; the next leader syncs again.
+      LOG.info("source {}: sync of {} abandoned: {}", name, shortSha(fetched.sha()), e.getMessage());
+      metrics.syncAbandoned(name);
+      return;
     } catch (RuntimeException e) {
       // The API server unreachable or a bug: keep the last state, report, retry at the next tick.
       LOG.warn("source {}: sync of {} failed: {}", name, shortSha(fetched.sha()), e.toString());

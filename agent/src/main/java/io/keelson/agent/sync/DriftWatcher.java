@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
@@ -79,6 +80,8 @@ final class DriftWatcher implements AutoCloseable {
 
   /** Watches exactly the kinds of the last applied revision (in the allowed namespaces, when set). */
   synchronized void watch(Map<ObjectRef, DesiredObject> objects) {
+    // Under this lock, so a sync that lost the lease cannot restart what stopWatching just stopped.
+    manager.checkWrite();
     desired = Map.copyOf(objects);
     Map<String, Scope> scopes = new HashMap<>();
     for (ObjectRef ref : objects.keySet()) {
@@ -192,6 +195,9 @@ final class DriftWatcher implements AutoCloseable {
       }
       try {
         outcome = applier.runOne(object);
+      } catch (WriteFence.LeadershipLost e) {
+        LOG.info("drift correction of {} dropped: {}", ref, e.getMessage());
+        return;
       } catch (RuntimeException e) {
         LOG.warn("drift correction of {} failed: {}", ref, e.getMessage());
         record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),

@@ -25,13 +25,17 @@ final class HealthWaiter {
     this.clock = clock;
   }
 
-  /** Health of every object, in kind order; stops early once a workload has FAILED. */
+  /**
+   * Health of every object, in kind order; stops early once a workload has FAILED, and throws when this
+   * replica may no longer write.
+   */
   List<Health> await(Map<ObjectRef, GenericKubernetesResource> applied, Duration timeout) {
     Map<ObjectRef, Health> health = new TreeMap<>(io.keelson.agent.plan.KindOrder.APPLY);
     applied.forEach((ref, object) -> health.put(ref, HealthAssessor.assess(ref, manager.asMap(object))));
     Instant deadline = clock.instant().plus(timeout);
     while (pending(health) && clock.instant().isBefore(deadline) && !failed(health)) {
       sleep();
+      manager.checkWrite(); // a replica that lost its Lease abandons the wait with the sync
       for (Health h : new ArrayList<>(health.values())) {
         if (h.state() == Health.State.PROGRESSING) {
           health.put(h.ref(), HealthAssessor.assess(h.ref(), manager.get(h.ref()).map(manager::asMap).orElse(null)));

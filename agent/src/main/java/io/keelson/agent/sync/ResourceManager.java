@@ -24,10 +24,22 @@ public final class ResourceManager {
 
   private final KubernetesClient client;
   private final ApiDiscovery discovery;
+  private final Runnable writeCheck;
 
   public ResourceManager(KubernetesClient client, ApiDiscovery discovery) {
+    this(client, discovery, () -> { });
+  }
+
+  /** {@code writeCheck} runs before every write and throws when this replica may no longer write. */
+  public ResourceManager(KubernetesClient client, ApiDiscovery discovery, Runnable writeCheck) {
     this.client = client;
     this.discovery = discovery;
+    this.writeCheck = writeCheck;
+  }
+
+  /** Throws when this replica may no longer write: the work in hand is to be abandoned. */
+  public void checkWrite() {
+    writeCheck.run();
   }
 
   public ApiDiscovery discovery() {
@@ -50,6 +62,7 @@ public final class ResourceManager {
   }
 
   public GenericKubernetesResource apply(GenericKubernetesResource object) {
+    checkWrite();
     return resource(ObjectRef.of(object)).resource(object)
         .fieldManager(Ownership.FIELD_MANAGER).forceConflicts().serverSideApply();
   }
@@ -61,6 +74,7 @@ public final class ResourceManager {
 
   /** Deletes in the background (dependents are garbage-collected); true if it existed. */
   public boolean delete(ObjectRef ref) {
+    checkWrite();
     return !named(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().isEmpty();
   }
 

@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.health.Health;
 import io.keelson.agent.inventory.Inventory;
+import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.Ownership;
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.ChangeSet;
 import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.RenderOptions;
+import io.keelson.agent.render.SopsStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,17 +53,19 @@ public final class Synchronizer implements AutoCloseable {
   private final ExecutorService pool;
   private final Object syncLock = new Object();
   private final Object syncRun = new Object();
+  // The leadership the sync in hand (and drift corrections after it) writes under.
+  private volatile WriteFence.Term term = new WriteFence.Term(-1);
 
   public Synchronizer(KubernetesClient client, SyncOptions options, Clock clock,
       Consumer<DriftCorrection> driftListener) {
     this.options = options;
     this.clock = clock;
-    this.manager = new ResourceManager(client, new ApiDiscovery(client, clock));
+    this.manager = new ResourceManager(client, new ApiDiscovery(client, clock), () -> options.fence().check(term));
     this.transform = new ReleaseTransform(client, manager);
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds())
-        .withTools(options.tools()));
+        .withTools(options.tools()), List.of(new SopsStage(options.sops())));
     this.capabilities = new DiscoveryCapabilities(client, manager.discovery());
     this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
@@ -77,9 +81,14 @@ public final class Synchronizer implements AutoCloseable {
         syncLock, driftListener);
   }
 
+  /**
+   * @throws WriteFence.LeadershipLost when this replica does not lead, or stops leading before the sync's
+   *     next write: the sync is abandoned where it stood (the next leader syncs again)
+   */
   public SyncResult sync(Snapshot snapshot) {
     // One sync at a time per source; no other source's sync (or Synchronizer) is involved.
     synchronized (syncRun) {
+      term = options.fence().begin();
       Instant start = clock.instant();
       Applied applied;
       // Drift corrections wait while the cluster is being changed, but not while health is awaited.
@@ -114,9 +123,11 @@ public final class Synchronizer implements AutoCloseable {
     Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
     AtomicReference<Optional<Inventory>> written = new AtomicReference<>(stored);
 
-    StagedApply.Outcome applied = applier.run(desired, drift::cached, () ->
-        // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
-        written.set(inventories.write(options.source(), previous.with(current.objects()), stored)));
+    StagedApply.Outcome applied = applier.run(desired, drift::cached, () -> {
+      // Recorded before the first write, so a crash mid-apply cannot orphan what it created.
+      manager.checkWrite();
+      written.set(inventories.write(options.source(), previous.with(current.objects()), stored));
+    });
     if (!applied.ok()) {
       SyncResult.Outcome outcome = applied.changes().writes() == 0
           ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
@@ -126,6 +137,7 @@ public final class Synchronizer implements AutoCloseable {
 
     Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
         options.prune());
+    manager.checkWrite();
     inventories.write(options.source(), current.with(pruned.retained()), written.get());
     state.retainOnly(current.objects());
     drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,

@@ -9,6 +9,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
 import io.keelson.agent.KeelsonApplication;
 import io.keelson.agent.config.KeelsonConfiguration;
+import io.keelson.agent.render.sops.SopsCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,11 @@ class RenderCommandTest {
   }
 
   private void run() throws Exception {
-    Map<String, Object> arguments = new HashMap<>();
+    run(Map.of());
+  }
+
+  private void run(Map<String, Object> options) throws Exception {
+    Map<String, Object> arguments = new HashMap<>(options);
     arguments.put("directory", repo.toString());
     arguments.put("namespace", "shop");
     new RenderCommand().run(null, new Namespace(arguments));
@@ -175,5 +180,32 @@ class RenderCommandTest {
     Map<?, ?> list = new ObjectMapper().readValue(out.toString(StandardCharsets.UTF_8), Map.class);
     assertThat(list.get("kind")).isEqualTo("List");
     assertThat(list.get("items").toString()).contains("password=sentinel-s3cret");
+  }
+
+  @Test
+  void sopsFilesDecryptWithAKeyFileOrAreCheckedWithoutOne(@TempDir Path work) throws Exception {
+    String sentinel = "hunter2-cli-sentinel";
+    try (SopsCli cli = SopsCli.in(work)) {
+      SopsCli.AgeKey key = cli.ageKey("ci");
+      SopsCli.AgeKey other = cli.ageKey("other");
+      String encrypted = cli.encrypt("db.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\n"
+          + "stringData: {password: " + sentinel + "}\n", "--age", key.recipient(),
+          "--encrypted-regex", "^stringData$");
+      Files.writeString(repo.resolve("db.yaml"), encrypted);
+
+      run(Map.of("age_key_file", key.file().toString()));
+      run(Map.of("no_decrypt", true));
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("1 objects rendered").contains("Secret=1");
+
+      assertThatThrownBy(() -> run(Map.of("age_key_file", other.file().toString())))
+          .hasMessageContaining("1 error(s)");
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("db.yaml: it is encrypted for [" + key.recipient() + "]; none of the configured keys");
+
+      Files.writeString(repo.resolve("db.yaml"), encrypted.replaceAll("(?m)^    mac: .*$", "    mac: \"\""));
+      assertThatThrownBy(() -> run(Map.of("no_decrypt", true))).hasMessageContaining("1 error(s)");
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("db.yaml: it has no MAC (sops.mac)");
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8) + err).doesNotContain(sentinel);
   }
 }

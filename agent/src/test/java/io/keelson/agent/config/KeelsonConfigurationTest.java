@@ -68,6 +68,7 @@ class KeelsonConfigurationTest {
             url: https://git.example/infra.git
           - name: infra
             url: https://git.example/infra2.git
+            sops: {}
         leaderElection:
           leaseDuration: 5s
           renewDeadline: 10s
@@ -79,6 +80,7 @@ class KeelsonConfigurationTest {
         .hasMessageContaining("sources[0].interval must be greater than or equal to 5 SECONDS")
         .hasMessageContaining("credentials: set a token, or a username with a password")
         .hasMessageContaining("every source needs a unique name")
+        .hasMessageContaining("sops: set ageKeyFile, pgpKeyFile or both")
         .hasMessageContaining("retryPeriod < renewDeadline < leaseDuration");
   }
 
@@ -91,5 +93,26 @@ class KeelsonConfigurationTest {
     assertThat(new SecretRef(null, "TOKEN").resolve(java.util.Map.of("TOKEN", "abc"))).isEqualTo("abc");
     assertThatThrownBy(() -> new SecretRef(null, "MISSING").resolve(java.util.Map.of()))
         .hasMessage("the environment variable MISSING is not set");
+  }
+
+  @Test
+  void anEmptyWebhookSecretIsAConfigurationError() throws Exception {
+    Path empty = temp.resolve("webhook-secret");
+    Files.writeString(empty, "\n");
+    Path file = write("""
+        sources:
+          - name: apps
+            url: https://git.example/apps.git
+            webhookSecret: {file: %s}
+          - name: infra
+            url: https://git.example/infra.git
+            webhookSecret: {env: ""}
+        """.formatted(empty));
+
+    assertThatThrownBy(() -> load(file)).isInstanceOf(ConfigurationValidationException.class)
+        .hasMessageContaining("webhookSecret: the file " + empty + " of source apps is empty")
+        .hasMessageContaining("webhookSecret: set exactly one of file or env");
+    assertThatThrownBy(() -> new SecretRef(empty.toString(), null).resolve(java.util.Map.of()))
+        .hasMessage("the secret in file " + empty + " is empty");
   }
 }

@@ -8,6 +8,9 @@ import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.Origin;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
+import io.keelson.agent.render.sops.SopsCli;
+import io.keelson.agent.render.sops.SopsDecryptor;
+import io.keelson.agent.render.sops.SopsKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -330,5 +333,46 @@ class KustomizeRenderIT {
     assertThat(afterOtherCommit - afterCold).as("only the changed plain file").isEqualTo(1);
     assertThat(warm.objects()).hasSameSizeAs(cold.objects());
     assertThat(renderer.unitsRendered() - afterOtherCommit).as("the base changed: the overlay again").isEqualTo(1);
+  }
+
+  /**
+   * Kustomize keeps a resource's top-level sops field, so an encrypted file listed in a kustomization is
+   * decrypted from the build's output; a transformer that changes its values breaks its MAC, which is an error.
+   */
+  @Test
+  void aSopsFileListedInAKustomizationIsDecryptedFromTheBuild(@TempDir Path work) throws Exception {
+    String sentinel = "hunter2-kustomize-sentinel";
+    try (SopsCli cli = SopsCli.in(work)) {
+      SopsCli.AgeKey key = cli.ageKey("kustomize");
+      String encrypted = cli.encrypt("db.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\n"
+          + "stringData: {password: " + sentinel + "}\n", "--age", key.recipient(), "--encrypted-regex",
+          "^stringData$");
+      tree().file("app/kustomization.yaml", "resources: [db.yaml, settings.yaml]\n")
+          .file("app/db.yaml", encrypted).file("app/settings.yaml", Tree.configMap("settings"))
+          .file("prefixed/kustomization.yaml", "namePrefix: prod-\nresources: [db.yaml]\n")
+          .file("prefixed/db.yaml", encrypted);
+      ManifestRenderer renderer = new ManifestRenderer(RenderOptions.defaults("apps")
+          .withTools(PinnedTools.kustomizeOnly()), List.of(new SopsStage(SopsDecryptor.with(
+          SopsKeys.load(key.file(), null)))));
+
+      Rendered rendered = renderer.render(root(), List.of("app"), Kinds.CLUSTER);
+
+      assertThat(errors(rendered)).isEmpty();
+      DesiredObject secret = find(rendered, "Secret apps/db");
+      assertThat(secret.object().getAdditionalProperties()).containsEntry("stringData", Map.of("password", sentinel))
+          .doesNotContainKey("sops");
+      assertThat(secret.origin().file()).isEqualTo("app/kustomization.yaml");
+
+      Rendered prefixed = renderer.render(root(), List.of("prefixed"), Kinds.CLUSTER);
+
+      assertThat(prefixed.objects()).isEmpty();
+      assertThat(errors(prefixed)).containsExactly(
+          "prefixed/kustomization.yaml (document 1): its MAC does not match its content: the file was altered"
+              + " after encryption");
+      assertThat(new ManifestRenderer(RenderOptions.defaults("apps").withTools(PinnedTools.kustomizeOnly()))
+          .render(root(), List.of("app"), Kinds.CLUSTER).errors()).extracting(RenderError::toString)
+          .singleElement().asString().startsWith("app/kustomization.yaml (document 2): it is encrypted with SOPS")
+          .doesNotContain(sentinel);
+    }
   }
 }

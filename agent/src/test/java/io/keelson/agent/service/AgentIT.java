@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.keelson.agent.auth.WebhookSignatures;
 import io.keelson.agent.git.GitServers;
 import io.keelson.agent.git.TestRepo;
+import io.keelson.agent.resources.WebhookResource;
+import io.keelson.testkit.AuditLog;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.TestNamespace;
+import io.keelson.testkit.Waiter;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -26,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ControlPlaneTest(crds = "crds/releasepolicies.keelson.io.yaml")
 class AgentIT {
+
+  private static final String SYNCS_ABANDONED = "keelson_syncs_abandoned_total{source=\"apps\"}";
+  private static final String APPLIED_SYNCS = "keelson_syncs_total{outcome=\"APPLIED\",source=\"apps\"}";
 
   @TempDir Path temp;
   private final List<AutoCloseable> closing = new ArrayList<>();
@@ -82,15 +95,29 @@ class AgentIT {
     System.out.printf("webhook commit->applied: %d ms%n", (System.nanoTime() - start) / 1_000_000);
     await("the status", Duration.ofSeconds(5), () -> green.equals(agent.source("apps").path("applied").path("sha").asText()));
 
-    git.repo().write("apps/settings.yaml", configMap("red")).commit("red");
+    String red = git.repo().write("apps/settings.yaml", configMap("red")).commit("red");
+    double syncsBefore = agent.metric(APPLIED_SYNCS);
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     assertThat(agent.webhook("apps", body, "sha256=" + "0".repeat(64)).statusCode()).isEqualTo(401);
     assertThat(agent.webhook("apps", body, null).statusCode()).isEqualTo(401);
-    pause(Duration.ofSeconds(3));
-    assertThat(colour(client, ns)).isEqualTo("green");
-    assertThat(agent.get(agent.adminUrl("/metrics")).body())
-        .contains("keelson_webhook_requests_total{result=\"unauthorized\",source=\"apps\"} 2.0")
-        .contains("keelson_syncs_total{outcome=\"APPLIED\",source=\"apps\"}");
+    assertThat(agent.metric("keelson_webhook_requests_total{result=\"unauthorized\",source=\"apps\"}")).isEqualTo(2);
+    // A sync the refused webhooks triggered would run before (or as) the one asked for now: one sync, no more.
+    assertThat(agent.manualSync("apps", RunningAgent.API_TOKEN).statusCode()).isEqualTo(202);
+    await("the manual sync", Duration.ofSeconds(15),
+        () -> red.equals(agent.source("apps").path("applied").path("sha").asText()));
+    assertThat(agent.metric(APPLIED_SYNCS)).isEqualTo(syncsBefore + 1);
+
+    // An unknown source is not found and leaves no trace in the metrics; an oversized body is refused.
+    byte[] signedBody = "{}".getBytes(StandardCharsets.UTF_8);
+    assertThat(agent.webhook("no-such-source", signedBody,
+        WebhookSignatures.githubSignature(RunningAgent.WEBHOOK_SECRET, signedBody)).statusCode()).isEqualTo(404);
+    assertThat(agent.get(agent.adminUrl("/metrics")).body()).doesNotContain("no-such-source");
+    byte[] huge = new byte[WebhookResource.MAX_BODY + 1];
+    assertThat(agent.webhook("apps", huge, WebhookSignatures.githubSignature(RunningAgent.WEBHOOK_SECRET, huge))
+        .statusCode()).as("with Content-Length").isEqualTo(413);
+    assertThat(agent.webhookStreamed("apps", huge, WebhookSignatures.githubSignature(RunningAgent.WEBHOOK_SECRET,
+        huge)).statusCode()).as("chunked, length unknown").isEqualTo(413);
+    assertThat(agent.metric("keelson_webhook_requests_total{result=\"too_large\",source=\"apps\"}")).isEqualTo(2);
     assertThat(client.events().v1().events().inNamespace(ns.name()).list().getItems())
         .as("a SyncSucceeded Event on the status ConfigMap")
         .anySatisfy(event -> {
@@ -216,6 +243,72 @@ class AgentIT {
   }
 
   @Test
+  void aLeaderDeposedMidSyncWritesNothingAfterTheTakeOverAndSendsTriggersToTheNewLeader(ControlPlane plane,
+      KubernetesClient client, TestNamespace ns) {
+    Fixture git = gitRepo();
+    git.repo().write("apps/settings.yaml", configMap("blue")).write("apps/slow.yaml", """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: slow
+        spec:
+          selector:
+            matchLabels: {app: slow}
+          template:
+            metadata:
+              labels: {app: slow}
+            spec:
+              containers: [{name: app, image: "shop/slow:1.0"}]
+        """).commit("a Deployment that never becomes ready (no controller runs it)");
+    // Syncs wait for health up to 30 s: the leader is deposed in the middle of that wait.
+    RunningAgent first = closing(RunningAgent.start(new RunningAgent.Settings("leader-a", ns.name(),
+        plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "30s")));
+    await("the leader's sync to apply", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns))
+        && client.apps().deployments().inNamespace(ns.name()).withName("slow").get() != null);
+    RunningAgent second = closing(RunningAgent.start(new RunningAgent.Settings("leader-b", ns.name(),
+        plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "30s")));
+    await("the second agent to follow", Duration.ofSeconds(30),
+        () -> "leader-a".equals(second.status().path("leaderIdentity").asText()));
+    assertThat(first.metric(SYNCS_ABANDONED)).isZero();
+
+    // The take-over: the Lease rewritten to the second agent, as if the first had stopped renewing it.
+    client.leases().inNamespace(ns.name()).withName("keelson-" + ns.name()).edit(lease -> {
+      lease.getSpec().setHolderIdentity("leader-b");
+      lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
+      lease.getSpec().setLeaseTransitions(lease.getSpec().getLeaseTransitions() + 1);
+      return lease;
+    });
+    AuditLog audit = plane.auditLog();
+    Instant takenOver = audit.writes().stream()
+        .filter(w -> w.resource().equals("leases") && w.namespace().equals(ns.name()) && !w.by("keelson-agent"))
+        .reduce((a, b) -> b).orElseThrow().completed();
+    await("the second agent to lead", Duration.ofSeconds(15), () -> second.status().path("leader").asBoolean());
+    await("the first agent's sync to end", Duration.ofSeconds(60),
+        () -> first.metric(SYNCS_ABANDONED) + first.metric(APPLIED_SYNCS) > 0);
+
+    // Drift after the take-over is put back by the new leader only.
+    client.configMaps().inNamespace(ns.name()).withName("settings")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"colour\":\"tampered\"}}");
+    await("the new leader to correct the drift", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns)));
+
+    // Triggers sent to the former leader are not swallowed: 503, naming the leader.
+    HttpResponse<String> hook = first.signedWebhook("apps");
+    assertThat(hook.statusCode()).isEqualTo(503);
+    assertThat(hook.body()).contains("\"leader\":\"leader-b\"");
+    assertThat(hook.headers().firstValue("Retry-After")).isPresent();
+    assertThat(first.manualSync("apps", RunningAgent.API_TOKEN).statusCode()).isEqualTo(503);
+    assertThat(second.signedWebhook("apps").statusCode()).isEqualTo(202);
+
+    List<AuditLog.Write> byFormer = audit.writes().stream().filter(w -> w.by("(leader-a)") && !w.dryRun()).toList();
+    List<AuditLog.Write> after = byFormer.stream().filter(w -> w.received().isAfter(takenOver)).toList();
+    System.out.printf("writes by the former leader: %d before the take-over, %d after%n",
+        byFormer.size() - after.size(), after.size());
+    assertThat(byFormer).as("the audit log sees the first agent's writes").isNotEmpty();
+    assertThat(after).as("writes by the former leader after the take-over").isEmpty();
+    assertThat(first.metric(SYNCS_ABANDONED)).isEqualTo(1);
+  }
+
+  @Test
   void releaseActionsNeedTheTokenAndArePersistedOnThePolicy(ControlPlane plane, KubernetesClient client,
       TestNamespace ns) {
     Fixture git = gitRepo();
@@ -269,27 +362,9 @@ class AgentIT {
     return map == null ? null : map.getData().get("colour");
   }
 
+  /** Waits until {@code condition} holds; an exception (the agent not answering yet) counts as "not yet". */
   static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // the agent may not answer yet
-      }
-      pause(Duration.ofMillis(100));
-    }
-    throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-  }
-
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Waiter.await(what, timeout, Duration.ofMillis(100), () -> condition.getAsBoolean() ? Boolean.TRUE : null,
+        () -> null);
   }
 }

@@ -34,8 +34,14 @@ final class RunningAgent implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Settings a test varies; everything else is fixed. */
-  record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {}
+  /** Settings a test varies; everything else is fixed. {@code healthTimeout} 0s: syncs never wait for health. */
+  record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
+      String healthTimeout) {
+
+    Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, "0s");
+    }
+  }
 
   static RunningAgent start(Settings settings) {
     try {
@@ -57,7 +63,7 @@ final class RunningAgent implements AutoCloseable {
               paths: [apps]
               interval: %5$s
               timeout: 5s
-              healthTimeout: 0s
+              healthTimeout: %8$s
               defaultNamespace: %2$s
               credentials:
                 username: %7$s
@@ -79,7 +85,7 @@ final class RunningAgent implements AutoCloseable {
               - type: console
               - {type: file, currentLogFilename: %6$s/agent.log, archive: false}
           """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), settings.gitUrl(),
-          settings.interval(), dir, GIT_USER));
+          settings.interval(), dir, GIT_USER, settings.healthTimeout()));
       DropwizardTestSupport<KeelsonConfiguration> support =
           new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
       support.before();
@@ -119,6 +125,16 @@ final class RunningAgent implements AutoCloseable {
     return JSON.missingNode();
   }
 
+  /** The value of one sample in the admin /metrics, e.g. {@code keelson_syncs_total{outcome="APPLIED",source="apps"}}; 0 when absent. */
+  double metric(String sample) {
+    for (String line : get(adminUrl("/metrics")).body().split("\n")) {
+      if (line.startsWith(sample + " ")) {
+        return Double.parseDouble(line.substring(sample.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
   HttpResponse<String> get(URI uri) {
     return send(HttpRequest.newBuilder(uri).GET().build());
   }
@@ -130,6 +146,13 @@ final class RunningAgent implements AutoCloseable {
       request.header("X-Hub-Signature-256", signature);
     }
     return send(request.build());
+  }
+
+  /** The same, with the body streamed in chunks: the server learns its length only by reading it. */
+  HttpResponse<String> webhookStreamed(String source, byte[] body, String signature) {
+    return send(HttpRequest.newBuilder(url("/hooks/" + source)).header("Content-Type", "application/json")
+        .header("X-Hub-Signature-256", signature)
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
   }
 
   HttpResponse<String> signedWebhook(String source) {

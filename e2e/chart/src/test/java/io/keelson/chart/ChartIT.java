@@ -4,13 +4,21 @@ import static io.keelson.chart.Rendered.at;
 import static io.keelson.chart.Rendered.list;
 import static io.keelson.chart.Rendered.map;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.keelson.agent.KeelsonApplication;
+import io.keelson.agent.config.KeelsonConfiguration;
 import io.keelson.agent.metrics.AgentMetrics;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
+import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.ProjectTools;
 import io.keelson.testkit.TestNamespace;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -18,7 +26,13 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +59,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ChartIT {
 
   private static final String RELEASE_NAMESPACE = "keelson-system";
-  private static final String ADMIN_PORT = "admin";
+  private static final String HTTP_PORT = "http";
   private static final Set<String> FILE_REFERENCE_KEYS =
-      Set.of("file", "sshKeyFile", "knownHostsFile", "gpgKeyring", "sshAllowedSigners");
+      Set.of("file", "sshKeyFile", "knownHostsFile", "gpgKeyring", "sshAllowedSigners", "ageKeyFile", "pgpKeyFile");
 
   @TempDir
   static Path work;
@@ -92,11 +106,14 @@ class ChartIT {
     assertThat(at(env(agent, "POD_NAME"), "valueFrom.fieldRef.fieldPath")).isEqualTo("metadata.name");
     assertThat(at(env(agent, "POD_NAMESPACE"), "valueFrom.fieldRef.fieldPath")).isEqualTo("metadata.namespace");
 
-    // Liveness must not restart the agent for a stale Git server: /ping, not /healthcheck.
-    assertThat(at(agent, "livenessProbe.httpGet")).isEqualTo(Map.of("path", "/ping", "port", ADMIN_PORT));
-    assertThat(at(agent, "startupProbe.httpGet")).isEqualTo(Map.of("path", "/ping", "port", ADMIN_PORT));
-    assertThat(at(agent, "readinessProbe.httpGet")).isEqualTo(Map.of("path", "/healthcheck", "port", ADMIN_PORT));
-    assertThat(list(agent, "ports")).contains(Map.of("name", ADMIN_PORT, "containerPort", 8081, "protocol", "TCP"));
+    // Liveness must not restart the agent for a stale Git server: /ping, not /healthcheck. Probes use the
+    // application port: the admin port listens on the pod's loopback only.
+    assertThat(at(agent, "livenessProbe.httpGet")).isEqualTo(Map.of("path", "/ping", "port", HTTP_PORT));
+    assertThat(at(agent, "startupProbe.httpGet")).isEqualTo(Map.of("path", "/ping", "port", HTTP_PORT));
+    assertThat(at(agent, "readinessProbe.httpGet")).isEqualTo(Map.of("path", "/healthcheck", "port", HTTP_PORT));
+    assertThat(list(agent, "ports")).containsExactly(Map.of("name", HTTP_PORT, "containerPort", 8080, "protocol", "TCP"));
+    assertThat(list(rendered.one("Service"), "spec.ports")).extracting(p -> p.get("name")).containsExactly(HTTP_PORT);
+    assertThat(at(configuration(rendered), "server.adminConnectors.0.bindHost")).isEqualTo("127.0.0.1");
     assertThat(list(agent, "volumeMounts")).extracting(m -> m.get("mountPath"))
         .contains("/tmp", "/var/cache/keelson");
     assertThat(list(pod, "volumes")).filteredOn(v -> v.containsKey("emptyDir")).extracting(v -> v.get("name"))
@@ -130,12 +147,12 @@ class ChartIT {
     assertThat(at(configuration(rendered), "allowedNamespaces")).isEqualTo(List.of("team-a", "team-b"));
 
     Map<String, Object> monitor = rendered.one("ServiceMonitor");
-    assertThat(at(monitor, "spec.endpoints.0")).isEqualTo(Map.of("port", ADMIN_PORT, "path", "/metrics", "interval", "30s"));
+    assertThat(at(monitor, "spec.endpoints.0")).isEqualTo(Map.of("port", HTTP_PORT, "path", "/metrics", "interval", "30s"));
     assertThat(at(monitor, "metadata.labels.release")).isEqualTo("prometheus");
     assertThat(list(rendered.one("PrometheusRule"), "spec.groups.0.rules")).extracting(r -> r.get("alert"))
         .containsExactly("KeelsonSyncFailing", "KeelsonSourceStale", "KeelsonReleaseRolledBack");
     assertThat(map(rendered.one("Service"), "metadata.annotations"))
-        .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8081");
+        .containsEntry("prometheus.io/scrape", "true").containsEntry("prometheus.io/port", "8080");
     Map<String, Object> pod = map(rendered.one("Deployment"), "spec.template.spec");
     assertThat(at(pod, "imagePullSecrets")).isEqualTo(List.of(Map.of("name", "registry-credentials")));
   }
@@ -166,7 +183,8 @@ class ChartIT {
     }
     assertThat(sources).containsExactlyInAnyOrder("keelson-api/api-token", "keelson-prometheus/token",
         "keelson-git-ssh/id_ed25519", "keelson-git-ssh/known_hosts", "configMap keelson-signers/allowed_signers",
-        "keelson-git-token/token", "keelson-git-token/webhook", "keelson-gpg/keyring.asc");
+        "keelson-git-token/token", "keelson-git-token/webhook", "keelson-gpg/keyring.asc", "keelson-sops/keys.txt",
+        "keelson-sops/secret.asc");
   }
 
   @Test
@@ -234,6 +252,47 @@ class ChartIT {
     assertThat(exported).containsAll(used);
   }
 
+  /**
+   * The agent run with the chart's configuration: Dropwizard's admin tasks (unauthenticated, state-changing)
+   * answer on loopback only and are not on the application port, where probes and Prometheus find /ping,
+   * /healthcheck and /metrics.
+   */
+  @Test
+  void theChartsAgentKeepsAdminTasksOnLoopbackAndServesProbesAndMetricsOnItsApplicationPort(ControlPlane controlPlane,
+      TestNamespace namespace) throws Exception {
+    DropwizardTestSupport<KeelsonConfiguration> agent = new DropwizardTestSupport<>(KeelsonApplication.class,
+        writeConfiguration(render()).toString(),
+        ConfigOverride.config("kubeconfig", controlPlane.kubeconfigFile().toString()),
+        ConfigOverride.config("agentNamespace", namespace.name()),
+        ConfigOverride.config("cacheDirectory", work.resolve("cache").toString()),
+        // Servers in tests listen on loopback; the admin connector keeps the chart's bind host.
+        ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
+        ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+        ConfigOverride.config("server.adminConnectors[0].port", "0"));
+    agent.before();
+    try {
+      DefaultServerFactory server = (DefaultServerFactory) agent.getConfiguration().getServerFactory();
+      assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getBindHost()).isEqualTo("127.0.0.1");
+      String app = "http://127.0.0.1:" + agent.getLocalPort();
+      for (String task : List.of("/tasks/gc", "/tasks/log-level")) {
+        assertThat(post(URI.create(app + task)).statusCode()).as("POST %s on the application port", task).isEqualTo(404);
+      }
+      assertThat(get(URI.create(app + "/ping")).statusCode()).isEqualTo(200);
+      assertThat(get(URI.create(app + "/healthcheck")).statusCode()).isEqualTo(200);
+      assertThat(get(URI.create(app + "/metrics")).body()).contains("jvm_memory_used_bytes");
+      assertThat(post(URI.create("http://127.0.0.1:" + agent.getAdminPort() + "/tasks/gc")).statusCode())
+          .as("the task answers from loopback").isEqualTo(200);
+
+      // A connector bound to every address would also answer on 127.0.0.2; one bound to 127.0.0.1 only
+      // refuses it, as it refuses the pod's network address (probed on loopback, which tests may reach).
+      InetAddress otherAddress = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+      assertThatThrownBy(() -> new Socket(otherAddress, agent.getAdminPort()).close())
+          .as("the admin port on an address other than 127.0.0.1").isInstanceOf(ConnectException.class);
+    } finally {
+      agent.after();
+    }
+  }
+
   /** Both value sets, after the chart's CRDs, against the real API server: every object passes admission. */
   @Test
   void bothValueSetsApplyToTheRealApiServerAsAServerSideDryRun(ControlPlane controlPlane, TestNamespace namespace)
@@ -256,6 +315,14 @@ class ChartIT {
       assertThat(output.lines().filter(line -> line.endsWith("serverside-applied (server dry run)")))
           .as(output).hasSize(rendered.objects().size());
     }
+  }
+
+  private static HttpResponse<String> get(URI uri) {
+    return LoopbackHttp.send(HttpRequest.newBuilder(uri).GET().build());
+  }
+
+  private static HttpResponse<String> post(URI uri) {
+    return LoopbackHttp.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   private Rendered render(Path... values) {

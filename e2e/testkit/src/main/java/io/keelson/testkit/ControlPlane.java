@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * A real etcd + kube-apiserver on 127.0.0.1, started with controller-runtime envtest's flags, with an
- * admin user authenticated by client certificate (group system:masters, RBAC authorization on).
+ * admin user authenticated by client certificate (group system:masters, RBAC authorization on) and an
+ * audit log of every write ({@link #auditLog()}).
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -114,6 +115,8 @@ public final class ControlPlane implements AutoCloseable {
     Files.writeString(certs.resolve("sa.key"), authority.serviceAccountKey());
     Certificates.PemPair admin = authority.client(ADMIN_USER, "system:masters");
 
+    Path auditPolicy = workDir.resolve("audit-policy.yaml");
+    Files.writeString(auditPolicy, AuditLog.POLICY);
     int port = LoopbackPorts.free();
     apiServerUrl = URI.create("https://127.0.0.1:" + port);
     SupervisedProcess apiServer = SupervisedProcess.start("kube-apiserver", workDir, List.of(
@@ -133,6 +136,12 @@ public final class ControlPlane implements AutoCloseable {
         "--service-account-issuer=" + apiServerUrl + "/",
         "--service-account-key-file=" + certs.resolve("sa.key"),
         "--service-account-signing-key-file=" + certs.resolve("sa.key"),
+        // Writes only, so tests can tell who wrote what (see AuditLog); one line per write.
+        "--audit-policy-file=" + auditPolicy,
+        "--audit-log-path=" + workDir.resolve("audit.log"),
+        "--audit-log-format=json",
+        "--audit-log-maxsize=100",
+        "--audit-log-maxbackup=1",
         "--v=0"));
     processes.add(apiServer);
 
@@ -199,6 +208,11 @@ public final class ControlPlane implements AutoCloseable {
   /** The admin kubeconfig as a file, for kubectl. */
   public Path kubeconfigFile() {
     return kubeconfigFile;
+  }
+
+  /** The writes this API server completed, as its audit log records them. */
+  public AuditLog auditLog() {
+    return new AuditLog(workDir.resolve("audit.log"));
   }
 
   public ControlPlaneBinaries binaries() {

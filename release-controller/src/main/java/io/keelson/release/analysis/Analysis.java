@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs a step's checks: plans each check's queries, sends every distinct query once to the
@@ -67,6 +68,29 @@ public final class Analysis {
       measurements.add(AnalysisEvaluator.decide(queries, answers));
     }
     return List.copyOf(measurements);
+  }
+
+  /**
+   * The cumulative request and error counts of both workloads over {@code context}'s window, as the
+   * {@link SequentialErrorTest} looks at them; empty when a query failed (a skipped look costs the test nothing:
+   * the next look's increment covers both).
+   */
+  public Optional<ArmCounts> counts(CheckContext context) {
+    long window = context.windowSeconds();
+    long[] counts = new long[4];
+    String[] queries = {
+        AnalysisQueries.requestCount(context.namespace(), context.canary(), window),
+        AnalysisQueries.errorCount(context.namespace(), context.canary(), window),
+        AnalysisQueries.requestCount(context.namespace(), context.stable(), window),
+        AnalysisQueries.errorCount(context.namespace(), context.stable(), window)};
+    for (int i = 0; i < queries.length; i++) {
+      QueryResult result = ask(queries[i], context);
+      if (result instanceof QueryResult.Failed) {
+        return Optional.empty();
+      }
+      counts[i] = AnalysisEvaluator.count(result);
+    }
+    return Optional.of(new ArmCounts(counts[0], counts[1], counts[2], counts[3]));
   }
 
   private QueryResult ask(String promql, CheckContext context) {

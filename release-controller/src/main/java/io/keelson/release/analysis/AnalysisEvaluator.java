@@ -224,7 +224,7 @@ public final class AnalysisEvaluator {
   }
 
   /** A request count; a counter without any series means no requests. */
-  private static long count(QueryResult result) {
+  static long count(QueryResult result) {
     if (result instanceof QueryResult.Value value && value.value() > 0) {
       // increase() extrapolates to the window's edges, so counts are rarely whole numbers.
       return Math.round(value.value());
@@ -271,7 +271,7 @@ public final class AnalysisEvaluator {
   }
 
   /** A number for a message: four significant digits at most. */
-  private static String show(double value) {
+  static String show(double value) {
     if (!Double.isFinite(value)) {
       return AnalysisQueries.number(value);
     }

@@ -33,8 +33,14 @@ public final class AnalysisQueries {
    * NaN (0/0) or no data, never 0.
    */
   public static String errorRate(String namespace, String workload, long windowSeconds) {
-    return "(sum(increase(" + REQUESTS + selector(namespace, workload, ", response_code=~\"5..\"")
-        + range(windowSeconds) + ")) or vector(0)) / " + requestCount(namespace, workload, windowSeconds);
+    return "(" + errorCount(namespace, workload, windowSeconds) + " or vector(0)) / "
+        + requestCount(namespace, workload, windowSeconds);
+  }
+
+  /** How many of {@code workload}'s responses in the window were 5xx; no series when there were none. */
+  public static String errorCount(String namespace, String workload, long windowSeconds) {
+    return "sum(increase(" + REQUESTS + selector(namespace, workload, ", response_code=~\"5..\"")
+        + range(windowSeconds) + "))";
   }
 
   /** The {@code quantile} (0–1) of {@code workload}'s request duration in the window, in milliseconds. */

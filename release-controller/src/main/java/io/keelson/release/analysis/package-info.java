@@ -21,5 +21,13 @@
  * <h2>Verdicts</h2>
  * See {@link io.keelson.release.analysis.AnalysisEvaluator}: ERROR when a query failed, INCONCLUSIVE without
  * traffic (or below {@code minRequests}) or without data, FAIL beyond an inclusive threshold, PASS otherwise.
+ *
+ * <h2>Sequential test</h2>
+ * {@link io.keelson.release.analysis.SequentialErrorTest} judges canary vs stable error counts at every look
+ * instead of once per window, and fails a clearly worse canary as soon as the evidence suffices, with a
+ * false-alarm probability at most α however often it looks (Lindon, Sanden, Shirikian, KDD 2022). It reads
+ * {@code sum(increase(istio_requests_total S[W]))} and its 5xx part for both workloads
+ * ({@link io.keelson.release.analysis.Analysis#counts}); it only ever FAILs, and the fixed-window checks still
+ * judge at the interval's end.
  */
 package io.keelson.release.analysis;

@@ -105,4 +105,28 @@ class AnalysisTest {
     assertThat(passed.toEvidence(0).value()).isEqualTo(0.01);
     assertThat(passed.toEvidence(0).step()).isZero();
   }
+
+  @Test
+  void theSequentialTestReadsBothWorkloadsCountsSinceTheStepsStart() {
+    TableProvider provider = new TableProvider()
+        .answer(CANARY_COUNT, new QueryResult.Value(119.6))
+        .answer(AnalysisQueries.errorCount("shop", "checkout-canary", 30), new QueryResult.Value(3.2))
+        .answer(AnalysisQueries.requestCount("shop", "checkout", 30), new QueryResult.Value(1080));
+
+    // Stable served no 5xx, so its error counter has no series: that is 0 errors, not missing data.
+    assertThat(new Analysis(provider).counts(CONTEXT)).contains(new ArmCounts(120, 3, 1080, 0));
+    assertThat(provider.asked).containsExactly(CANARY_COUNT,
+        AnalysisQueries.errorCount("shop", "checkout-canary", 30),
+        AnalysisQueries.requestCount("shop", "checkout", 30), AnalysisQueries.errorCount("shop", "checkout", 30));
+    assertThat(provider.at).containsOnly(END);
+  }
+
+  @Test
+  void aFailedCountIsASkippedLookNotZeroTraffic() {
+    TableProvider provider = new TableProvider()
+        .answer(CANARY_COUNT, new QueryResult.Value(120))
+        .answer(AnalysisQueries.requestCount("shop", "checkout", 30), new QueryResult.Failed("timeout"));
+
+    assertThat(new Analysis(provider).counts(CONTEXT)).isEmpty();
+  }
 }
