@@ -36,6 +36,7 @@ import io.keelson.agent.resources.SourcesResource;
 import io.keelson.agent.resources.StatusPageResource;
 import io.keelson.agent.resources.StatusResource;
 import io.keelson.agent.resources.WebhookResource;
+import io.keelson.agent.schedule.ReleaseFollowUp;
 import io.keelson.agent.schedule.SyncScheduler;
 import io.keelson.agent.source.SourceController;
 import io.keelson.agent.status.ReleaseViews;
@@ -48,7 +49,11 @@ import io.keelson.release.analysis.Analysis;
 import io.keelson.release.controller.ReleaseController;
 import io.keelson.release.controller.ReleaseReconciler;
 import io.keelson.release.controller.WebhookNotifier;
+import io.keelson.release.api.RouterKind;
+import io.keelson.release.gatewayapi.GatewayApiRouter;
 import io.keelson.release.istio.IstioRouter;
+import io.keelson.release.traffic.RouterChoice;
+import io.keelson.release.traffic.TrafficRouter;
 import io.keelson.release.prometheus.PrometheusProvider;
 import io.keelson.release.webhook.HttpWebhookCaller;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
@@ -149,10 +154,11 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
     if (config.getReleaseController().isEnabled()) {
+      ReleaseFollowUp followUp = new ReleaseFollowUp(scheduler, metrics);
       scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
           () -> {
             if (fence.holds()) {
-              releases.tick();
+              followUp.after(releases.tick());
             }
           });
     }
@@ -192,6 +198,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           leaseClient.close();
         }
         scheduler.close();
+        releases.close();
         controllers.values().forEach(SourceController::close);
         client.close();
       }
@@ -208,7 +215,10 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     environment.healthChecks().register("sources", new SourcesHealthCheck(status.get()));
   }
 
-  /** Analysis through Prometheus' HTTP API, routing through Istio, Events and webhooks on every change. */
+  /**
+   * Analysis through Prometheus' HTTP API, routing through Istio or the Gateway API as each policy asks (the
+   * configured default otherwise), Events and webhooks on every change.
+   */
   private static ReleaseController releaseController(KeelsonConfiguration config, KubernetesClient client,
       EventRecorder events, AgentMetrics metrics, Clock clock, Map<String, String> env) {
     ReleaseControllerSettings settings = config.getReleaseController();
@@ -218,7 +228,9 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       options = options.withBearerToken(settings.getPrometheusToken().resolve(env));
     }
     WebhookNotifier webhooks = new WebhookNotifier();
-    ReleaseReconciler reconciler = new ReleaseReconciler(client, new IstioRouter(client),
+    TrafficRouter router = new RouterChoice(Map.of(RouterKind.ISTIO, new IstioRouter(client),
+        RouterKind.GATEWAY_API, new GatewayApiRouter(client)), settings.getRouter());
+    ReleaseReconciler reconciler = new ReleaseReconciler(client, router,
         new Analysis(new PrometheusProvider(URI.create(settings.getPrometheusUrl()), options),
             new HttpWebhookCaller(HttpWebhookCaller.DEFAULT_TIMEOUT)),
         (policy, event) -> {
@@ -229,7 +241,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           }
           webhooks.changed(policy, event);
         }, clock);
-    return new ReleaseController(client, reconciler, clock);
+    return new ReleaseController(client, reconciler, config.getAllowedNamespaces(), clock);
   }
 
   private static SyncOptions syncOptions(KeelsonConfiguration config, SourceSettings source) {
@@ -240,7 +252,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withHealthTimeout(duration(source.getHealthTimeout()))
         .withFullCheckInterval(duration(source.getFullCheckInterval()))
         .withTools(config.getRender().toTools(source.getRender()))
-        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor());
+        .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor())
+        .withDefaultRouter(config.getReleaseController().getRouter());
   }
 
   /**

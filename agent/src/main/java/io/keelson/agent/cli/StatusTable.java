@@ -88,8 +88,14 @@ public final class StatusTable {
             text(release.phase()),
             release.canaryWeight() == null ? NONE : release.canaryWeight() + "%",
             release.step() == null ? NONE : String.valueOf(release.step()));
-        String message = text(release.message());
-        table.details(message.isEmpty() ? List.of() : List.of(message));
+        List<String> details = new ArrayList<>();
+        if (!text(release.message()).isEmpty()) {
+          details.add(text(release.message()));
+        }
+        if (!text(release.failure()).isEmpty()) {
+          details.add("last tick did not finish: " + text(release.failure()));
+        }
+        table.details(details);
       }
       table.printTo(lines);
     }

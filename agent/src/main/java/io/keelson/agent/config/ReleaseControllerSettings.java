@@ -3,8 +3,10 @@ package io.keelson.agent.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.keelson.release.api.RouterKind;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /** The release controller inside the agent: where Prometheus is, and how often releases are looked at. */
@@ -31,6 +33,15 @@ public class ReleaseControllerSettings {
   @NotNull
   private Duration queryTimeout = Duration.seconds(10);
 
+  /**
+   * The routing API of a ReleasePolicy that names none ({@code spec.router}): {@code istio} (VirtualService) or
+   * {@code gateway-api} (HTTPRoute).
+   */
+  @JsonProperty
+  @NotNull
+  @Pattern(regexp = "istio|gateway-api", message = "must be istio or gateway-api")
+  private String router = RouterKind.ISTIO.value();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -49,5 +60,9 @@ public class ReleaseControllerSettings {
 
   public Duration getQueryTimeout() {
     return queryTimeout;
+  }
+
+  public RouterKind getRouter() {
+    return RouterKind.of(router);
   }
 }

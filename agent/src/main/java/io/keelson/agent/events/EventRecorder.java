@@ -27,6 +27,7 @@ public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final String CONTROLLER = "keelson.io/agent";
   private static final int MAX_NOTE = 1024;
+  private static final String CLUSTER_SCOPED_NAMESPACE = "default";
   private static final DateTimeFormatter MICRO_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -42,18 +43,33 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
+  /**
+   * The sync's outcome on the status ConfigMap (a Warning when it failed, was rejected or prune was refused),
+   * plus one Event on each object deleted, or whose write or delete failed, naming the API server's message.
+   */
   public void synced(SyncResult result) {
-    boolean ok = result.outcome() == SyncResult.Outcome.APPLIED;
+    boolean ok = result.outcome() == SyncResult.Outcome.APPLIED && result.pruneRefusal().isEmpty();
     String note = "source " + result.source() + " at " + shortSha(result.revision()) + ": "
-        + result.outcome().name().toLowerCase(java.util.Locale.ROOT) + ", " + result.changes().summary()
-        + (result.converged() ? "" : "; " + result.notConverged());
+        + result.outcome().name().toLowerCase(java.util.Locale.ROOT) + ", " + result.summary()
+        + (result.converged() || result.summary().contains(result.notConverged()) ? "" : "; " + result.notConverged());
     ObjectReference status = new ObjectReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
         .withNamespace(agentNamespace).withName("keelson-status").build();
-    emit(status, ok ? "Normal" : "Warning", ok ? "SyncSucceeded" : "SyncFailed", "Sync", note);
+    emit(status, ok ? "Normal" : "Warning", reason(result), "Sync", note);
     for (Change change : result.changes().with(Action.DELETED)) {
       emit(reference(change.ref()), "Normal", "Pruned", "Prune",
           "deleted by source " + result.source() + ": " + change.reason());
     }
+    for (Change change : result.changes().with(Action.FAILED)) {
+      emit(reference(change.ref()), "Warning", "SyncObjectFailed", "Sync",
+          "source " + result.source() + " at " + shortSha(result.revision()) + ": " + change.reason());
+    }
+  }
+
+  private static String reason(SyncResult result) {
+    if (result.outcome() != SyncResult.Outcome.APPLIED) {
+      return "SyncFailed";
+    }
+    return result.pruneRefusal().isPresent() ? "PruneRefused" : "SyncSucceeded";
   }
 
   public void driftCorrected(String source, DriftCorrection correction) {
@@ -75,8 +91,9 @@ public final class EventRecorder {
   }
 
   private void emit(ObjectReference regarding, String type, String reason, String action, String note) {
-    // An Event lives in its object's namespace; those about cluster-scoped objects go to the agent's.
-    String namespace = regarding.getNamespace() == null ? agentNamespace : regarding.getNamespace();
+    // An Event lives in its object's namespace. The API server takes those about cluster-scoped objects only
+    // in "default" (as kubectl and client-go record them), refusing any other namespace with a 422.
+    String namespace = regarding.getNamespace() == null ? CLUSTER_SCOPED_NAMESPACE : regarding.getNamespace();
     try {
       client.events().v1().events().inNamespace(namespace).resource(new EventBuilder()
           .withNewMetadata().withGenerateName("keelson-").withNamespace(namespace).endMetadata()

@@ -23,6 +23,7 @@ public final class AgentMetrics {
   private final Counter prunes;
   private final Counter webhooks;
   private final Counter releasePhases;
+  private final Counter releaseTickFailures;
   private final Gauge stale;
   private final Counter gitFailures;
   private final Map<String, String> currentRevision = new ConcurrentHashMap<>();
@@ -52,6 +53,9 @@ public final class AgentMetrics {
     releasePhases = Counter.builder().name("keelson_release_phase_changes_total")
         .help("Releases entering a phase (RollingBack counts rollbacks)").labelNames("namespace", "policy", "phase")
         .register(registry);
+    releaseTickFailures = Counter.builder().name("keelson_release_tick_failures_total")
+        .help("Release ticks that could not finish, e.g. their status write was refused; retried next tick")
+        .labelNames("namespace", "policy").register(registry);
     stale = Gauge.builder().name("keelson_source_stale")
         .help("1 while a source cannot use Git and keeps its last applied state, else 0").labelNames("source")
         .register(registry);
@@ -112,5 +116,10 @@ public final class AgentMetrics {
   /** A release entered a phase; alerts watch {@code phase="RollingBack"}. */
   public void releasePhase(String namespace, String policy, String phase) {
     releasePhases.labelValues(namespace, policy, phase).inc();
+  }
+
+  /** A release tick could not finish (its status not written, the API server failing); it is retried. */
+  public void releaseTickFailed(String namespace, String policy) {
+    releaseTickFailures.labelValues(namespace, policy).inc();
   }
 }

@@ -13,10 +13,26 @@ public final class PrunePlanner {
 
   private PrunePlanner() {}
 
-  /** What the cluster says about a stale object: absent, or its labels and annotations. */
-  public record Live(boolean exists, Map<String, String> labels, Map<String, String> annotations) {
+  /** Whether the API server has a stale object, has none, or cannot say because it does not serve its kind. */
+  public enum Presence { PRESENT, ABSENT, KIND_NOT_SERVED }
+
+  /**
+   * What the cluster says about a stale object: present with its UID (the delete is made on that very object),
+   * labels and annotations; absent; or unknown, when its kind is not served (its CRD deleted, its API group
+   * down), which is never taken for absent.
+   */
+  public record Live(Presence presence, String uid, Map<String, String> labels, Map<String, String> annotations) {
+    public static Live present(String uid, Map<String, String> labels, Map<String, String> annotations) {
+      return new Live(Presence.PRESENT, uid, labels == null ? Map.of() : labels,
+          annotations == null ? Map.of() : annotations);
+    }
+
     public static Live absent() {
-      return new Live(false, Map.of(), Map.of());
+      return new Live(Presence.ABSENT, null, Map.of(), Map.of());
+    }
+
+    public static Live kindNotServed() {
+      return new Live(Presence.KIND_NOT_SERVED, null, Map.of(), Map.of());
     }
   }
 
@@ -24,21 +40,25 @@ public final class PrunePlanner {
    * @param deletions in deletion order
    * @param kept stale objects left in place, with the reason (they leave the inventory: no longer ours)
    * @param gone stale objects already absent
+   * @param unknown stale objects whose kind the API server does not serve now: reported, and kept in the
+   *     inventory so a later sync deletes them once the kind is back
    * @param refusal why nothing is deleted at all, if so (then every stale object stays in the inventory)
    */
-  public record Plan(List<ObjectRef> deletions, List<Change> kept, List<ObjectRef> gone, Optional<String> refusal) {}
+  public record Plan(List<ObjectRef> deletions, List<Change> kept, List<ObjectRef> gone, List<Change> unknown,
+      Optional<String> refusal) {}
 
   public static Plan plan(String source, Set<ObjectRef> stale, int inventorySize, Map<ObjectRef, Live> live,
       PruneOptions options) {
     if (stale.isEmpty()) {
-      return new Plan(List.of(), List.of(), List.of(), Optional.empty());
+      return new Plan(List.of(), List.of(), List.of(), List.of(), Optional.empty());
     }
     if (!options.enabled()) {
-      return new Plan(List.of(), skipAll(stale, "prune is disabled for this source"), List.of(), Optional.empty());
+      return new Plan(List.of(), skipAll(stale, "prune is disabled for this source"), List.of(), List.of(),
+          Optional.empty());
     }
     if (!options.allowMassPrune() && inventorySize >= options.minInventoryForFractionGuard()
         && stale.size() > options.maxFraction() * inventorySize) {
-      return new Plan(List.of(), List.of(), List.of(), Optional.of(String.format(
+      return new Plan(List.of(), List.of(), List.of(), List.of(), Optional.of(String.format(
           "prune refused: it would delete %d of %d objects (%.0f%%), more than the allowed %.0f%%;"
               + " set prune.allowMassPrune to let it proceed",
           stale.size(), inventorySize, 100.0 * stale.size() / inventorySize, 100 * options.maxFraction())));
@@ -46,9 +66,13 @@ public final class PrunePlanner {
     List<ObjectRef> deletions = new ArrayList<>();
     List<Change> kept = new ArrayList<>();
     List<ObjectRef> gone = new ArrayList<>();
+    List<Change> unknown = new ArrayList<>();
     for (ObjectRef ref : stale) {
       Live state = live.getOrDefault(ref, Live.absent());
-      if (!state.exists()) {
+      if (state.presence() == Presence.KIND_NOT_SERVED) {
+        unknown.add(new Change(ref, Action.SKIPPED, "the API server does not serve " + ref.apiVersion() + " "
+            + ref.kind() + " (CRD deleted or API group unavailable): kept in the inventory, pruned once it is served"));
+      } else if (state.presence() == Presence.ABSENT) {
         gone.add(ref);
       } else if (!Ownership.ownedBy(state.labels(), source)) {
         kept.add(new Change(ref, Action.SKIPPED, "not labelled " + Ownership.SOURCE_LABEL + "=" + source));
@@ -63,7 +87,8 @@ public final class PrunePlanner {
       }
     }
     deletions.sort(KindOrder.DELETE);
-    return new Plan(List.copyOf(deletions), List.copyOf(kept), List.copyOf(gone), Optional.empty());
+    return new Plan(List.copyOf(deletions), List.copyOf(kept), List.copyOf(gone), List.copyOf(unknown),
+        Optional.empty());
   }
 
   private static List<Change> skipAll(Set<ObjectRef> stale, String reason) {

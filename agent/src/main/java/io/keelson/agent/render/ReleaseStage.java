@@ -7,6 +7,7 @@ import io.keelson.agent.model.Origin;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.deploy.ObjectId;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
@@ -23,7 +24,17 @@ import java.util.stream.Collectors;
  */
 public final class ReleaseStage {
 
-  private final ReleaseAwareRender render = new ReleaseAwareRender();
+  private final ReleaseAwareRender render;
+
+  /** A stage for policies that route through Istio unless they name their router. */
+  public ReleaseStage() {
+    this(RouterKind.ISTIO);
+  }
+
+  /** @param defaultRouter the router of a policy that names none */
+  public ReleaseStage(RouterKind defaultRouter) {
+    this.render = new ReleaseAwareRender(defaultRouter);
+  }
 
   /** The transformed revision and where each governed Deployment stands. */
   public record Result(Rendered rendered, List<ReleaseAwareRender.Release> releases) {}

@@ -6,7 +6,12 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -19,21 +24,23 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Quartz job per source at its interval, started with a random offset so sources do not all hit
  * Git at once. A source never syncs twice at the same time ({@link DisallowConcurrentExecution}); a
  * trigger ("sync now") while it runs waits and coalesces with others (see
- * {@link SourceController#requestSync}). The scheduler only runs while this replica leads.
+ * {@link SourceController#requestSync}). Repeating tasks (release ticks) run on threads of their own. The
+ * scheduler only runs while this replica leads.
  */
 public final class SyncScheduler implements AutoCloseable {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncScheduler.class);
   private static final String GROUP = "sources";
-  private static final String TASKS = "tasks";
+  private static final Logger LOG = LoggerFactory.getLogger(SyncScheduler.class);
   private final Scheduler scheduler;
   private final Map<String, SourceController> sources;
-  private final Map<String, Runnable> tasks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, RepeatingTask> tasks = new ConcurrentHashMap<>();
 
   public SyncScheduler(Map<String, SourceController> sources, Map<String, Duration> intervals) {
     this.sources = Map.copyOf(sources);
@@ -44,11 +51,7 @@ public final class SyncScheduler implements AutoCloseable {
     properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     try {
       scheduler = new StdSchedulerFactory(properties).getScheduler();
-      scheduler.setJobFactory((bundle, ignored) -> {
-        JobKey key = bundle.getJobDetail().getKey();
-        return TASKS.equals(key.getGroup()) ? new TaskJob(tasks.get(key.getName()))
-            : new SyncJob(this.sources.get(key.getName()));
-      });
+      scheduler.setJobFactory((bundle, ignored) -> new SyncJob(this.sources.get(bundle.getJobDetail().getKey().getName())));
       for (Map.Entry<String, Duration> entry : intervals.entrySet()) {
         schedule(entry.getKey(), entry.getValue());
       }
@@ -69,28 +72,19 @@ public final class SyncScheduler implements AutoCloseable {
     scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
   }
 
-  /** Runs {@code task} every {@code every} while the scheduler runs, never twice at once. */
+  /**
+   * Runs {@code task} every {@code every} while the scheduler runs, never twice at once, on a thread of its
+   * own: no number of syncs stuck in health waits can hold it up.
+   */
   public void scheduleRepeating(String name, Duration every, Runnable task) {
-    tasks.put(name, task);
-    JobDetail job = JobBuilder.newJob(TaskJob.class).withIdentity(name, TASKS).storeDurably().build();
-    Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name + "-interval", TASKS).forJob(job)
-        .startNow().withSchedule(SimpleScheduleBuilder.simpleSchedule()
-            .withIntervalInMilliseconds(every.toMillis()).repeatForever()
-            .withMisfireHandlingInstructionNextWithRemainingCount())
-        .build();
-    try {
-      scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot schedule " + name + ": " + e.getMessage(), e);
-    }
+    tasks.put(name, new RepeatingTask(name, every, task));
   }
 
-  /** Asks for a run of a repeating task as soon as possible. */
+  /** Asks for a run of a repeating task as soon as possible (none while the scheduler stands by, or unknown). */
   public void runNow(String task) {
-    try {
-      scheduler.triggerJob(JobKey.jobKey(task, TASKS));
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot trigger " + task + ": " + e.getMessage(), e);
+    RepeatingTask repeating = tasks.get(task);
+    if (repeating != null) {
+      repeating.runNow();
     }
   }
 
@@ -98,6 +92,7 @@ public final class SyncScheduler implements AutoCloseable {
   public void start() {
     try {
       scheduler.start();
+      tasks.values().forEach(RepeatingTask::start);
       sources.keySet().forEach(this::syncNow);
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot start the sync scheduler: " + e.getMessage(), e);
@@ -106,6 +101,7 @@ public final class SyncScheduler implements AutoCloseable {
 
   /** Stops running jobs without forgetting them (leadership lost). */
   public void standby() {
+    tasks.values().forEach(RepeatingTask::stop);
     try {
       scheduler.standby();
     } catch (SchedulerException e) {
@@ -136,6 +132,7 @@ public final class SyncScheduler implements AutoCloseable {
 
   @Override
   public void close() {
+    tasks.values().forEach(RepeatingTask::close);
     try {
       scheduler.shutdown(true);
     } catch (SchedulerException e) {
@@ -143,22 +140,63 @@ public final class SyncScheduler implements AutoCloseable {
     }
   }
 
-  /** Runs one repeating task. */
-  @DisallowConcurrentExecution
-  public static final class TaskJob implements Job {
+  /** A task repeated with a fixed delay on its own thread while started; a failed run is logged and retried. */
+  private static final class RepeatingTask {
 
+    private final String name;
+    private final Duration every;
     private final Runnable task;
+    private final ScheduledExecutorService thread;
+    private volatile boolean started;
+    private ScheduledFuture<?> repeating;
 
-    public TaskJob(Runnable task) {
+    RepeatingTask(String name, Duration every, Runnable task) {
+      this.name = name;
+      this.every = every;
       this.task = task;
+      this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "keelson-" + name);
+        thread.setDaemon(true);
+        return thread;
+      });
     }
 
-    @Override
-    public void execute(JobExecutionContext context) {
+    synchronized void start() {
+      started = true;
+      if (repeating == null) {
+        repeating = thread.scheduleWithFixedDelay(this::run, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+
+    synchronized void stop() {
+      started = false;
+      if (repeating != null) {
+        repeating.cancel(false);
+        repeating = null;
+      }
+    }
+
+    void runNow() {
+      if (started) {
+        thread.execute(this::run);
+      }
+    }
+
+    void close() {
+      stop();
+      thread.shutdownNow();
+    }
+
+    private void run() {
+      if (!started) {
+        return;
+      }
       try {
         task.run();
       } catch (WriteFence.LeadershipLost e) {
-        LOG.info("task abandoned: {}", e.getMessage());
+        LOG.info("{}: abandoned: {}", name, e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: run failed, retrying in {} ms: {}", name, every.toMillis(), e.toString());
       }
     }
   }

@@ -125,12 +125,13 @@ public final class SourceController implements AutoCloseable {
       return;
     }
     metrics.synced(result, result.changes().changes().size());
-    if (result.outcome() != SyncResult.Outcome.APPLIED || result.changes().writes() > 0 || result.outcome() != lastOutcome) {
+    if (result.outcome() != SyncResult.Outcome.APPLIED || result.pruneRefusal().isPresent()
+        || result.changes().writes() > 0 || result.outcome() != lastOutcome) {
       events.synced(result);
     }
     lastOutcome = result.outcome();
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
-      releases.observed(name, synchronizer.releases(), fetched.sha());
+      releases.observed(name, result.releases(), fetched.sha());
     }
     update(SourceViews.synced(view, result, revision));
   }

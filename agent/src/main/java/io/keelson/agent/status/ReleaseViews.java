@@ -25,7 +25,7 @@ public final class ReleaseViews {
         status.getPhase() == null ? "Idle" : status.getPhase().name(), status.getCanaryWeight(), status.getStep(),
         status.getCandidate() == null ? null : status.getCandidate().templateHash(),
         status.getStable() == null ? null : status.getStable().templateHash(), tick.message(), verdicts(status),
-        actions(status));
+        actions(status), tick.router() == null ? null : tick.router().value(), tick.failure().orElse(null));
   }
 
   /** Manual actions, newest first. */

@@ -15,6 +15,7 @@ import io.keelson.agent.sync.SyncResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How a source's status view changes with each event — a fetch, a sync, Git becoming unreachable, a drift
@@ -25,12 +26,14 @@ public final class SourceViews {
   static final int MAX_ERRORS = 50;
   static final int MAX_RECENT = 20;
   static final int MAX_CHANGES = 200;
+  static final int MAX_SYNCS = 10;
+  static final int MAX_SYNC_CHANGES = 25;
 
   private SourceViews() {}
 
   public static SourceView initial(String name, String url, String ref, List<String> paths) {
     return new SourceView(name, url, ref, List.copyOf(paths), "Pending", "nothing applied yet", null, null, null,
-        false, "", null, List.of(), List.of(), List.of());
+        false, "", null, List.of(), List.of(), List.of(), List.of());
   }
 
   /**
@@ -40,19 +43,20 @@ public final class SourceViews {
   public static SourceView restored(SourceView view, String url) {
     return new SourceView(view.name(), url, view.ref(), view.paths(), view.state(), view.notConverged(),
         view.fetched(), view.applied(), view.lastSync(), view.stale(), view.staleReason(), view.lastFetchAt(),
-        view.errors(), view.driftCorrections(), view.prunes());
+        view.errors(), view.driftCorrections(), view.prunes(), recentSyncs(view));
   }
 
   public static SourceView fetched(SourceView view, RevisionView revision, Instant at) {
     return new SourceView(view.name(), view.url(), view.ref(), view.paths(), view.stale() ? stateOf(view) : view.state(),
         view.notConverged(), revision, view.applied(), view.lastSync(), false, "", at, view.errors(),
-        view.driftCorrections(), view.prunes());
+        view.driftCorrections(), view.prunes(), recentSyncs(view));
   }
 
   /** Git could not be reached or the head was refused: the last applied state stays, marked stale. */
   public static SourceView stale(SourceView view, String reason, Instant at) {
     return new SourceView(view.name(), view.url(), view.ref(), view.paths(), "Stale", reason, view.fetched(),
-        view.applied(), view.lastSync(), true, reason, at, view.errors(), view.driftCorrections(), view.prunes());
+        view.applied(), view.lastSync(), true, reason, at, view.errors(), view.driftCorrections(), view.prunes(),
+        recentSyncs(view));
   }
 
   public static SourceView synced(SourceView view, SyncResult result, RevisionView revision) {
@@ -61,9 +65,10 @@ public final class SourceViews {
     List<ChangeView> prunes = new ArrayList<>(result.changes().with(Action.DELETED).stream()
         .map(SourceViews::change).toList());
     prunes.addAll(view.prunes());
+    SyncView sync = sync(result, MAX_CHANGES);
     return new SourceView(view.name(), view.url(), view.ref(), view.paths(), state, result.notConverged(),
-        view.fetched(), applied ? revision : view.applied(), sync(result), false, "", view.lastFetchAt(),
-        errors(result), view.driftCorrections(), bounded(prunes, MAX_RECENT));
+        view.fetched(), applied ? revision : view.applied(), sync, false, "", view.lastFetchAt(),
+        errors(result), view.driftCorrections(), bounded(prunes, MAX_RECENT), remember(recentSyncs(view), result));
   }
 
   public static SourceView drifted(SourceView view, DriftCorrection correction) {
@@ -73,7 +78,7 @@ public final class SourceViews {
     drift.addAll(view.driftCorrections());
     return new SourceView(view.name(), view.url(), view.ref(), view.paths(), view.state(), view.notConverged(),
         view.fetched(), view.applied(), view.lastSync(), view.stale(), view.staleReason(), view.lastFetchAt(),
-        view.errors(), bounded(drift, MAX_RECENT), view.prunes());
+        view.errors(), bounded(drift, MAX_RECENT), view.prunes(), recentSyncs(view));
   }
 
   private static String stateOf(SourceView view) {
@@ -84,11 +89,41 @@ public final class SourceViews {
         : "NotConverged";
   }
 
-  private static SyncView sync(SyncResult result) {
+  private static SyncView sync(SyncResult result, int maxChanges) {
     List<ChangeView> changes = result.changes().changes().stream()
         .filter(change -> change.action() != Action.UNCHANGED).map(SourceViews::change).toList();
     return new SyncView(result.outcome().name(), result.finishedAt(), result.duration().toMillis(),
-        result.changes().summary(), bounded(changes, MAX_CHANGES));
+        result.summary(), bounded(changes, maxChanges), result.revision());
+  }
+
+  /**
+   * The sync history with this sync in front, if it did something worth reading later: changed, skipped or
+   * failed an object, was refused, or could not prune. A no-op resync leaves the history alone, and so does a
+   * sync that only repeats the one before it (the same revision refused again for the same reason).
+   */
+  static List<SyncView> remember(List<SyncView> history, SyncResult result) {
+    boolean eventful = result.outcome() != SyncResult.Outcome.APPLIED || result.pruneRefusal().isPresent()
+        || result.changes().changes().stream().anyMatch(change -> change.action() != Action.UNCHANGED);
+    SyncView sync = sync(result, MAX_SYNC_CHANGES);
+    if (!eventful || (!history.isEmpty() && sameAs(history.get(0), sync))) {
+      return history;
+    }
+    List<SyncView> next = new ArrayList<>();
+    next.add(sync);
+    next.addAll(history);
+    return bounded(next, MAX_SYNCS);
+  }
+
+  /** The same revision with the same outcome and changes; a rejection's wording may differ (a remembered verdict). */
+  private static boolean sameAs(SyncView a, SyncView b) {
+    return a.outcome().equals(b.outcome()) && Objects.equals(a.revision(), b.revision())
+        && a.changes().equals(b.changes())
+        && (a.summary().equals(b.summary()) || SyncResult.Outcome.REJECTED.name().equals(a.outcome()));
+  }
+
+  /** Stored views written before the history existed have none. */
+  private static List<SyncView> recentSyncs(SourceView view) {
+    return view.recentSyncs() == null ? List.of() : view.recentSyncs();
   }
 
   private static ChangeView change(Change change) {

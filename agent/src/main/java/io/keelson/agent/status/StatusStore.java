@@ -73,10 +73,12 @@ public final class StatusStore {
   private static List<SourceView> significant(List<SourceView> sources) {
     return sources.stream().map(view -> new SourceView(view.name(), view.url(), view.ref(), view.paths(),
         view.state(), view.notConverged(), view.fetched(), view.applied(), quiet(view.lastSync()), view.stale(),
-        view.staleReason(), null, view.errors(), view.driftCorrections(), view.prunes())).toList();
+        view.staleReason(), null, view.errors(), view.driftCorrections(), view.prunes(), view.recentSyncs()))
+        .toList();
   }
 
   private static SyncView quiet(SyncView sync) {
-    return sync == null ? null : new SyncView(sync.outcome(), null, 0, sync.summary(), sync.changes());
+    return sync == null ? null : new SyncView(sync.outcome(), null, 0, sync.summary(), sync.changes(),
+        sync.revision());
   }
 }

@@ -107,6 +107,19 @@ final class DriftWatcher implements AutoCloseable {
     return perNamespace(kind) ? namespaces : Set.of(ANY_NAMESPACE);
   }
 
+  /**
+   * Adds objects a failed sync wrote to what is watched, keeping the rest as the last applied revision has
+   * it: what was written is Git's now, what was not still serves from before.
+   */
+  synchronized void include(Map<ObjectRef, DesiredObject> written) {
+    if (written.isEmpty()) {
+      return;
+    }
+    Map<ObjectRef, DesiredObject> merged = new HashMap<>(desired);
+    merged.putAll(written);
+    watch(merged);
+  }
+
   /** The informer scope that sees an object of {@code kind} in {@code namespace}. */
   private String watchedAs(ResourceDefinitionContext kind, String namespace) {
     return perNamespace(kind) ? namespace : ANY_NAMESPACE;
@@ -188,26 +201,28 @@ final class DriftWatcher implements AutoCloseable {
       if (object == null) {
         return;
       }
-      if (owner == DELETED && manager.get(ref).isPresent()) {
-        // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
-        LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
-        return;
-      }
       try {
+        if (owner == DELETED && manager.get(ref).isPresent()) {
+          // Still there without the source label: someone took it over, so it is no longer Keelson's to restore.
+          LOG.info("{} lost its {} label; left alone", ref, Ownership.SOURCE_LABEL);
+          return;
+        }
         outcome = applier.runOne(object);
       } catch (WriteFence.LeadershipLost e) {
         LOG.info("drift correction of {} dropped: {}", ref, e.getMessage());
         return;
       } catch (RuntimeException e) {
-        LOG.warn("drift correction of {} failed: {}", ref, e.getMessage());
-        record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
-            e.getMessage()));
+        String message = SecretRedaction.redact(e, manager.asMap(object.object()));
+        LOG.warn("drift correction of {} failed: {}", ref, message);
+        record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(), message));
         return;
       }
     }
     if (!outcome.ok()) {
-      record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
-          outcome.errors().get(0).message()));
+      // Refused at the dry run, or at the write after the dry run passed.
+      String message = outcome.errors().isEmpty() ? outcome.changes().with(Action.FAILED).get(0).reason()
+          : outcome.errors().get(0).message();
+      record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(), message));
       return;
     }
     Change change = outcome.changes().changes().get(0);

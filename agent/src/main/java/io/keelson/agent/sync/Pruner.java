@@ -1,6 +1,5 @@
 package io.keelson.agent.sync;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.plan.Action;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Carries out {@link PrunePlanner}'s decision: looks the stale objects up, deletes, reports. */
 final class Pruner {
@@ -26,7 +26,8 @@ final class Pruner {
 
   /**
    * @param changes a DELETED entry per deletion, SKIPPED per kept object, FAILED per failed delete
-   * @param retained stale objects that stay in the inventory: failed deletes, or all of them when refused
+   * @param retained stale objects that stay in the inventory: failed or unsure deletes and objects of kinds
+   *     not served now, or all of them when refused
    */
   record Result(ChangeSet changes, Set<ObjectRef> retained, Optional<String> refusal) {}
 
@@ -40,11 +41,20 @@ final class Pruner {
       return new Result(ChangeSet.empty(), stale, plan.refusal());
     }
     List<Change> changes = new ArrayList<>(plan.kept());
-    Set<ObjectRef> retained = new java.util.TreeSet<>();
+    changes.addAll(plan.unknown());
+    Set<ObjectRef> retained = new TreeSet<>(plan.unknown().stream().map(Change::ref).toList());
     for (ObjectRef ref : plan.deletions()) {
       try {
-        manager.delete(ref);
-        changes.add(new Change(ref, Action.DELETED, "removed from Git"));
+        switch (manager.delete(ref, live.get(ref).uid())) {
+          case DELETED -> changes.add(new Change(ref, Action.DELETED, "removed from Git"));
+          case ABSENT -> { } // deleted by someone else meanwhile
+
+          case REPLACED -> {
+            retained.add(ref);
+            changes.add(new Change(ref, Action.SKIPPED,
+                "replaced by a new object since it was checked: not deleted, checked again next sync"));
+          }
+        }
       } catch (KubernetesClientException e) {
         retained.add(ref);
         changes.add(new Change(ref, Action.FAILED, "delete failed, retried next sync: " + StagedApply.reason(e)));
@@ -55,10 +65,9 @@ final class Pruner {
 
   private PrunePlanner.Live lookUp(ObjectRef ref) {
     if (manager.discovery().find(ref.apiVersion(), ref.kind()).isEmpty()) {
-      return PrunePlanner.Live.absent(); // its CRD is gone, and the object with it
+      return PrunePlanner.Live.kindNotServed();
     }
-    Optional<GenericKubernetesResource> object = manager.get(ref);
-    return object.map(o -> new PrunePlanner.Live(true, o.getMetadata().getLabels(), o.getMetadata().getAnnotations()))
-        .orElse(PrunePlanner.Live.absent());
+    return manager.get(ref).map(o -> PrunePlanner.Live.present(o.getMetadata().getUid(), o.getMetadata().getLabels(),
+        o.getMetadata().getAnnotations())).orElse(PrunePlanner.Live.absent());
   }
 }

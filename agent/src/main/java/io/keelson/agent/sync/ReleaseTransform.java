@@ -8,10 +8,9 @@ import io.keelson.agent.model.Rendered;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.deploy.PolicyKey;
-import io.keelson.release.deploy.ReleaseAwareRender;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,23 +22,17 @@ final class ReleaseTransform {
 
   private final KubernetesClient client;
   private final ResourceManager manager;
-  private final ReleaseStage stage = new ReleaseStage();
-  private volatile List<ReleaseAwareRender.Release> releases = List.of();
+  private final ReleaseStage stage;
 
-  ReleaseTransform(KubernetesClient client, ResourceManager manager) {
+  ReleaseTransform(KubernetesClient client, ResourceManager manager, RouterKind defaultRouter) {
     this.client = client;
     this.manager = manager;
+    this.stage = new ReleaseStage(defaultRouter);
   }
 
-  /** Where each governed Deployment stands after the last transform, for the release controller. */
-  List<ReleaseAwareRender.Release> releases() {
-    return releases;
-  }
-
-  Rendered apply(Rendered rendered) {
-    ReleaseStage.Result result = stage.apply(rendered, liveStatuses(rendered));
-    releases = result.releases();
-    return result.rendered();
+  /** The transformed revision, and where each governed Deployment stands in it. */
+  ReleaseStage.Result apply(Rendered rendered) {
+    return stage.apply(rendered, liveStatuses(rendered));
   }
 
   /** The status of each policy the revision declares, as the cluster has it; absent = never released. */

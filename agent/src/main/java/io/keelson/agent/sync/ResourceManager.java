@@ -1,19 +1,30 @@
 package io.keelson.agent.sync;
 
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The only type that talks to the API server about managed objects: server-side dry run and apply with
@@ -21,6 +32,8 @@ import java.util.Optional;
  * discovered resource context, so generic kinds need no per-call discovery.
  */
 public final class ResourceManager {
+
+  private static final Duration DELETE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final ApiDiscovery discovery;
@@ -72,10 +85,64 @@ public final class ResourceManager {
     return Optional.ofNullable(named(ref).get());
   }
 
-  /** Deletes in the background (dependents are garbage-collected); true if it existed. */
-  public boolean delete(ObjectRef ref) {
+  /** What a delete found: the object deleted, already gone, or replaced by another of the same name. */
+  public enum Deletion { DELETED, ABSENT, REPLACED }
+
+  /**
+   * Deletes the object with {@code uid} in the background (dependents are garbage-collected). The UID is a
+   * precondition the API server checks, so an object deleted and created again since it was looked up (a new
+   * UID) is left alone: the object checked is the object deleted.
+   */
+  public Deletion delete(ObjectRef ref, String uid) {
     checkWrite();
-    return !named(ref).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete().isEmpty();
+    ResourceDefinitionContext context = context(ref);
+    DeleteOptions options = new DeleteOptionsBuilder()
+        .withPropagationPolicy(DeletionPropagation.BACKGROUND.toString())
+        .withNewPreconditions().withUid(uid).endPreconditions().build();
+    HttpClient http = client.getHttpClient();
+    String base = client.getMasterUrl().toString();
+    HttpRequest request = http.newHttpRequestBuilder()
+        .uri((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path(context, ref))
+        .delete("application/json", client.getKubernetesSerialization().asJson(options)).build();
+    HttpResponse<String> response;
+    try {
+      response = http.sendAsync(request, String.class).get(DELETE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while deleting " + ref, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KubernetesClientException("cannot delete " + ref + ": " + e.getMessage(), e);
+    }
+    if (response.isSuccessful()) {
+      return Deletion.DELETED;
+    }
+    if (response.code() == 404) {
+      return Deletion.ABSENT;
+    }
+    if (response.code() == 409) {
+      return Deletion.REPLACED; // the UID precondition failed
+    }
+    throw new KubernetesClientException(status(response));
+  }
+
+  private Status status(HttpResponse<String> response) {
+    try {
+      return client.getKubernetesSerialization().unmarshal(response.body(), Status.class);
+    } catch (RuntimeException notAStatus) {
+      return new StatusBuilder().withCode(response.code()).withMessage("HTTP " + response.code()).build();
+    }
+  }
+
+  /** The object's REST path, e.g. {@code /apis/apps/v1/namespaces/shop/deployments/cart}. */
+  private static String path(ResourceDefinitionContext context, ObjectRef ref) {
+    String group = context.getGroup() == null || context.getGroup().isEmpty() ? "/api/" + context.getVersion()
+        : "/apis/" + context.getGroup() + "/" + context.getVersion();
+    String namespace = context.isNamespaceScoped() ? "/namespaces/" + encode(ref.namespace()) : "";
+    return group + namespace + "/" + context.getPlural() + "/" + encode(ref.name());
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** Waits until a CustomResourceDefinition is Established, so its kind can be served. */

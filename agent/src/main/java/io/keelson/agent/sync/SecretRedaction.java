@@ -1,5 +1,6 @@
 package io.keelson.agent.sync;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,6 +18,12 @@ final class SecretRedaction {
   static final String REDACTED = "[redacted]";
 
   private SecretRedaction() {}
+
+  /** What went wrong, as the API server said it (or the exception's message), with the object's secrets cut. */
+  static String redact(RuntimeException failure, Map<String, Object> object) {
+    String message = failure instanceof KubernetesClientException e ? StagedApply.reason(e) : failure.getMessage();
+    return redact(message == null ? failure.getClass().getSimpleName() : message, object);
+  }
 
   static String redact(String message, Map<String, Object> object) {
     if (message == null || object == null || !"Secret".equals(object.get("kind"))) {

@@ -14,9 +14,11 @@ import io.keelson.agent.plan.ObjectComparison;
 import io.keelson.agent.plan.UnchangedObjects;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -56,10 +58,17 @@ final class StagedApply {
     Optional<GenericKubernetesResource> cached(ObjectRef ref);
   }
 
-  /** The outcome: what was done, and every object the API server refused (then the stage wrote nothing). */
+  /**
+   * The outcome: what was done, and every object the API server refused at the dry run (then the stage wrote
+   * nothing). A write refused after its dry run passed is a FAILED change instead; then no later stage ran.
+   */
   record Outcome(ChangeSet changes, List<ObjectError> errors, Map<ObjectRef, GenericKubernetesResource> applied) {
     boolean ok() {
-      return errors.isEmpty();
+      return errors.isEmpty() && !writeFailed();
+    }
+
+    boolean writeFailed() {
+      return !changes.with(Action.FAILED).isEmpty();
     }
   }
 
@@ -108,9 +117,17 @@ final class StagedApply {
     Map<ObjectRef, GenericKubernetesResource> applied = new ConcurrentHashMap<>();
     List<Prepared> firstStage = gated.stream().filter(p -> KindOrder.isFoundation(p.desired().ref())).toList();
     ChangeSet changes = writeAll(firstStage, applied);
-    if (firstStage.stream().anyMatch(p -> KindOrder.isCrd(p.desired().ref()) && p.change().action() != Action.UNCHANGED)) {
-      awaitEstablished(firstStage);
-      awaitServed(firstStage);
+    if (!changes.with(Action.FAILED).isEmpty()) {
+      return new Outcome(changes, List.of(), applied); // the rest may depend on what failed
+    }
+    // Only CRDs this sync wrote are awaited: one whose write failed would never become Established.
+    Set<ObjectRef> wrote = new HashSet<>(changes.refs(Action.CREATED));
+    wrote.addAll(changes.refs(Action.CONFIGURED));
+    List<Prepared> crds = firstStage.stream()
+        .filter(p -> KindOrder.isCrd(p.desired().ref()) && wrote.contains(p.desired().ref())).toList();
+    if (!crds.isEmpty()) {
+      awaitEstablished(crds);
+      awaitServed(crds);
     }
 
     List<Prepared> later = prepareAll(checkableLater);
@@ -189,7 +206,7 @@ final class StagedApply {
       return new Prepared(candidate, Change.of(ref, live == null ? Action.CREATED : Action.CONFIGURED), live, null);
     } catch (KubernetesClientException e) {
       return new Prepared(candidate, Change.of(ref, Action.FAILED), null,
-          new ObjectError(ref, desired.origin(), SecretRedaction.redact(reason(e), asMap)));
+          new ObjectError(ref, desired.origin(), SecretRedaction.redact(e, asMap)));
     }
   }
 
@@ -225,7 +242,7 @@ final class StagedApply {
         applied.put(ref, result);
         state.established(ref, prepared.candidate().hash(), result);
       } catch (KubernetesClientException e) {
-        return new Change(ref, Action.FAILED, SecretRedaction.redact(reason(e),
+        return new Change(ref, Action.FAILED, SecretRedaction.redact(e,
             manager.asMap(prepared.desired().object())));
       }
     } else if (prepared.live() != null) {

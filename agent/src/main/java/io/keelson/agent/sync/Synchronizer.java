@@ -7,9 +7,12 @@ import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.Ownership;
+import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.ChangeSet;
+import io.keelson.agent.plan.DesiredHash;
 import io.keelson.agent.render.ManifestRenderer;
+import io.keelson.agent.render.ReleaseStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.SopsStage;
 import java.time.Clock;
@@ -43,6 +46,7 @@ public final class Synchronizer implements AutoCloseable {
   private final ManifestRenderer renderer;
   private final DiscoveryCapabilities capabilities;
   private final RenderCache renders = new RenderCache();
+  private final RefusedRevisions refusals;
   private final ReleaseTransform transform;
   private final AppliedState state;
   private final StagedApply applier;
@@ -61,7 +65,7 @@ public final class Synchronizer implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.manager = new ResourceManager(client, new ApiDiscovery(client, clock), () -> options.fence().check(term));
-    this.transform = new ReleaseTransform(client, manager);
+    this.transform = new ReleaseTransform(client, manager, options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds())
@@ -73,6 +77,7 @@ public final class Synchronizer implements AutoCloseable {
       return thread;
     });
     this.state = new AppliedState(clock, options.fullCheckInterval());
+    this.refusals = new RefusedRevisions(clock, options.fullCheckInterval());
     this.applier = new StagedApply(manager, pool, state);
     this.inventories = new InventoryStore(client, options.agentNamespace());
     this.pruner = new Pruner(manager);
@@ -100,24 +105,37 @@ public final class Synchronizer implements AutoCloseable {
       }
       List<Health> readiness = health.await(applied.outcome().applied(), options.healthTimeout());
       return finish(snapshot, start, SyncResult.Outcome.APPLIED,
-          applied.outcome().changes().plus(applied.pruned().changes()), applied.rendered(), List.of(),
-          applied.pruned().refusal(), readiness);
+          applied.outcome().changes().plus(applied.pruned().changes()), applied.staged(), List.of(),
+          applied.pruned().refusal(), readiness, "");
     }
   }
 
   /** What the locked part of a sync did; {@code result} is set when the sync ended there (rejected or failed). */
-  private record Applied(SyncResult result, Rendered rendered, StagedApply.Outcome outcome, Pruner.Result pruned) {}
+  private record Applied(SyncResult result, ReleaseStage.Result staged, StagedApply.Outcome outcome,
+      Pruner.Result pruned) {}
 
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
-    Rendered rendered = transform.apply(renders.render(snapshot, manager.discovery().generation(),
+    long generation = manager.discovery().generation();
+    ReleaseStage.Result staged = transform.apply(renders.render(snapshot, generation,
         () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced, capabilities,
             snapshot.ids())));
+    Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
-      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), rendered,
-          List.of(), Optional.empty(), List.of()), rendered, null, null);
+      refusals.clear();
+      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), staged,
+          List.of(), Optional.empty(), List.of(), ""), staged, null, null);
     }
     List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
+    Optional<RefusedRevisions.Refusal> standing = refusals.standing(snapshot.revision(), () -> fingerprint(desired),
+        generation);
+    if (standing.isPresent()) {
+      RefusedRevisions.Refusal refusal = standing.get();
+      return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), staged,
+          refusal.errors(), Optional.empty(), List.of(), " (the API server refused this render at " + refusal.at()
+              + "; asked again on a new commit, a changed render or API, or after " + refusal.recheckAt() + ")"),
+          staged, null, null);
+    }
     Optional<Inventory> stored = inventories.read(options.source());
     Inventory previous = stored.orElse(Inventory.empty());
     Inventory current = Inventory.of(desired.stream().map(DesiredObject::ref).toList());
@@ -129,11 +147,21 @@ public final class Synchronizer implements AutoCloseable {
       written.set(inventories.write(options.source(), previous.with(current.objects()), stored));
     });
     if (!applied.ok()) {
-      SyncResult.Outcome outcome = applied.changes().writes() == 0
-          ? SyncResult.Outcome.REJECTED : SyncResult.Outcome.FAILED;
-      return new Applied(finish(snapshot, start, outcome, applied.changes(), rendered, applied.errors(),
-          Optional.empty(), List.of()), rendered, applied, null);
+      // Nothing is pruned and the inventory keeps what it held plus this revision's objects; drift is
+      // judged against what was written, so the part of the revision that applied is not put back.
+      SyncResult.Outcome outcome = applied.writeFailed() || applied.changes().writes() > 0
+          ? SyncResult.Outcome.FAILED : SyncResult.Outcome.REJECTED;
+      if (outcome == SyncResult.Outcome.REJECTED) {
+        refusals.refused(snapshot.revision(), fingerprint(desired), generation, applied.errors());
+      } else {
+        refusals.clear();
+      }
+      drift.include(desired.stream().filter(o -> applied.applied().containsKey(o.ref()))
+          .collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a, LinkedHashMap::new)));
+      return new Applied(finish(snapshot, start, outcome, applied.changes(), staged, applied.errors(),
+          Optional.empty(), List.of(), ""), staged, applied, null);
     }
+    refusals.clear();
 
     Pruner.Result pruned = pruner.prune(options.source(), previous.staleComparedTo(current), previous.size(),
         options.prune());
@@ -142,13 +170,7 @@ public final class Synchronizer implements AutoCloseable {
     state.retainOnly(current.objects());
     drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
         LinkedHashMap::new)));
-    return new Applied(null, rendered, applied, pruned);
-  }
-
-
-  /** Where each governed Deployment stood in the last sync's render, for the release controller. */
-  public java.util.List<io.keelson.release.deploy.ReleaseAwareRender.Release> releases() {
-    return transform.releases();
+    return new Applied(null, staged, applied, pruned);
   }
 
   /** Stops correcting drift until the next sync (this replica is no longer the leader). */
@@ -163,14 +185,26 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   private SyncResult finish(Snapshot snapshot, Instant start, SyncResult.Outcome outcome, ChangeSet changes,
-      Rendered rendered, List<ObjectError> objectErrors, Optional<String> pruneRefusal, List<Health> readiness) {
-    String notConverged = Convergence.explain(rendered.errors(), objectErrors, changes, pruneRefusal, readiness);
+      ReleaseStage.Result staged, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
+      List<Health> readiness, String remark) {
+    List<RenderError> renderErrors = staged.rendered().errors();
+    String notConverged = Convergence.explain(renderErrors, objectErrors, changes, pruneRefusal, readiness) + remark;
     Instant end = clock.instant();
-    SyncResult result = new SyncResult(options.source(), snapshot.revision(), outcome, changes, rendered.errors(),
-        objectErrors, pruneRefusal, readiness, notConverged, end, Duration.between(start, end));
-    LOG.info("sync {}@{}: {} — {}{}", options.source(), snapshot.revision(), outcome, changes.summary(),
-        notConverged.isEmpty() ? "" : "; not converged: " + notConverged);
+    SyncResult result = new SyncResult(options.source(), snapshot.revision(), outcome, changes, renderErrors,
+        objectErrors, pruneRefusal, readiness, notConverged, end, Duration.between(start, end), staged.releases());
+    String line = result.summary();
+    LOG.info("sync {}@{}: {} — {}", options.source(), snapshot.revision(), outcome,
+        notConverged.isEmpty() || line.contains(notConverged) ? line : line + "; not converged: " + notConverged);
     return result;
+  }
+
+  /** A fingerprint of everything a revision renders to. */
+  private String fingerprint(List<DesiredObject> desired) {
+    Map<String, Object> all = new LinkedHashMap<>();
+    for (DesiredObject object : desired) {
+      all.put(object.ref().toString(), manager.asMap(object.object()));
+    }
+    return DesiredHash.of(all);
   }
 
   /** Git's object plus the source label that marks it as ours (for informers and prune). */

@@ -43,29 +43,36 @@ public final class StatusFixtures {
     return new SourceView("platform", "https://git.example.com/platform/config.git", "main", List.of("infra"),
         "Ready", "", applied(), applied(),
         new SyncView("APPLIED", NOW.minusSeconds(42), 1240, "12 unchanged, 1 configured",
-            List.of(new ChangeView("ConfigMap infra/settings", "configured", "data.mode changed"))),
+            List.of(new ChangeView("ConfigMap infra/settings", "configured", "data.mode changed")), APPLIED_SHA),
         false, "", NOW.minusSeconds(40), List.of(),
         List.of(new DriftView("Deployment infra/gateway", "kubectl-edit", List.of("spec.replicas"), "reverted",
             NOW.minusSeconds(600))),
-        List.of(new ChangeView("ConfigMap infra/old-settings", "deleted", "no longer in Git")));
+        List.of(new ChangeView("ConfigMap infra/old-settings", "deleted", "no longer in Git")), List.of());
   }
 
   public static SourceView failing() {
     return new SourceView("shop", "https://git.example.com/shop/config.git", "main", List.of("apps"),
         "Failed", NOT_CONVERGED, fetched(), applied(),
-        new SyncView("REJECTED", NOW.minusSeconds(65), 830, "rejected before any write: 2 errors", List.of()),
+        new SyncView("REJECTED", NOW.minusSeconds(65), 830, "rejected before any write: 2 errors", List.of(),
+            FETCHED_SHA),
         false, "", NOW.minusSeconds(20),
         List.of(new ErrorView("apps/cart.yaml", 12, 1, "Deployment shop/cart",
                 "spec.replicas: expected an integer, got \"three\""),
             new ErrorView("", 0, 0, "Service shop/cart-canary", "admission webhook denied the request")),
-        List.of(), List.of());
+        List.of(), List.of(), List.of(
+            new SyncView("REJECTED", NOW.minusSeconds(65), 830, "rejected before any write: 2 errors", List.of(),
+                FETCHED_SHA),
+            new SyncView("FAILED", NOW.minusSeconds(3600), 1510, "1 deleted, 1 failed",
+                List.of(new ChangeView("ConfigMap shop/legacy", "deleted", "removed from Git"),
+                    new ChangeView("ConfigMap shop/quota", "failed", "exceeded quota: shop-quota")), APPLIED_SHA)));
   }
 
   public static SourceView stale() {
     return new SourceView("billing", "https://git.example.com/billing/config.git", "main", List.of("."),
         "Stale", "", applied(), applied(),
-        new SyncView("APPLIED", NOW.minusSeconds(7200), 2100, "30 unchanged", List.of()),
-        true, "git.example.com: connection timed out", NOW.minusSeconds(5400), List.of(), List.of(), List.of());
+        new SyncView("APPLIED", NOW.minusSeconds(7200), 2100, "30 unchanged", List.of(), APPLIED_SHA),
+        true, "git.example.com: connection timed out", NOW.minusSeconds(5400), List.of(), List.of(), List.of(),
+        List.of());
   }
 
   public static ReleaseView progressing() {
@@ -74,10 +81,12 @@ public final class StatusFixtures {
         List.of(new VerdictView("error-rate", "PASS", 0.002, 1840L, "2m"),
             new VerdictView("latency-p99", "INCONCLUSIVE", null, 12L, "2m")),
         List.of(new ActionView("pause", "alice", NOW.minusSeconds(300).toString(), true, ""),
-            new ActionView("promote", "bob", NOW.minusSeconds(600).toString(), false, "the current step has a FAIL")));
+            new ActionView("promote", "bob", NOW.minusSeconds(600).toString(), false, "the current step has a FAIL")),
+        "gateway-api", null);
   }
 
   public static ReleaseView idle() {
-    return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of(), List.of());
+    return new ReleaseView("shop", "checkout", "Idle", null, null, "", "checkout-9a8b7c (4f2a9c1)", "", List.of(), List.of(),
+        "istio", null);
   }
 }

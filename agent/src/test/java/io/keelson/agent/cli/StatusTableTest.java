@@ -131,7 +131,7 @@ class StatusTableTest {
     SourceView hostile = new SourceView("shop\u001b[2J", base.url(), base.ref(), base.paths(), base.state(),
         "line one\nline two\u001b]0;title\u0007", base.fetched(), base.applied(), base.lastSync(), false, "",
         base.lastFetchAt(), List.of(new ErrorView("apps/x.yaml", 3, 1, "", "bad\r\u009b31mvalue")), List.of(),
-        List.of());
+        List.of(), List.of());
 
     String out = table.render(status(List.of(hostile), List.of()), 120, false);
 
@@ -149,7 +149,7 @@ class StatusTableTest {
     }
     SourceView many = new SourceView(base.name(), base.url(), base.ref(), base.paths(), base.state(), "",
         base.applied(), base.applied(), base.lastSync(), false, "", base.lastFetchAt(), errors, List.of(),
-        List.of());
+        List.of(), List.of());
 
     String out = table.render(status(List.of(many), List.of()), 100);
 

@@ -10,6 +10,7 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
+import io.keelson.release.api.RouterKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,20 @@ class KeelsonConfigurationTest {
       });
     });
     assertThat(config.getLeaderElection().isEnabled()).isTrue();
+    assertThat(config.getReleaseController().getRouter()).isEqualTo(RouterKind.ISTIO);
+  }
+
+  @Test
+  void theDefaultRouterIsIstioOrGatewayApiAndNothingElse() throws Exception {
+    String source = """
+        sources: [{name: apps, url: https://git.example/apps.git}]
+        releaseController: {router: %s}
+        """;
+
+    assertThat(load(write(source.formatted("gateway-api"))).getReleaseController().getRouter())
+        .isEqualTo(RouterKind.GATEWAY_API);
+    assertThatThrownBy(() -> load(write(source.formatted("linkerd"))))
+        .hasMessageContaining("releaseController.router must be istio or gateway-api");
   }
 
   @Test

@@ -21,7 +21,7 @@ class PrunePlannerTest {
   }
 
   private static PrunePlanner.Live live(Map<String, String> labels, Map<String, String> annotations) {
-    return new PrunePlanner.Live(true, labels, annotations);
+    return PrunePlanner.Live.present("uid-1", labels, annotations);
   }
 
   @Test
@@ -40,6 +40,22 @@ class PrunePlannerTest {
     assertThat(plan.kept()).extracting(Change::ref).containsExactlyInAnyOrder(foreign, otherSource);
     assertThat(plan.gone()).containsExactly(gone);
     assertThat(plan.refusal()).isEmpty();
+  }
+
+  @Test
+  void anObjectWhoseKindIsNotServedIsKeptInTheInventoryAndReportedNotTakenForGone() {
+    ObjectRef gadget = new ObjectRef("example.com", "v1", "Gadget", "shop", "g1");
+    ObjectRef gone = configMap("gone");
+
+    PrunePlanner.Plan plan = PrunePlanner.plan(SOURCE, Set.of(gadget, gone), 100,
+        Map.of(gadget, PrunePlanner.Live.kindNotServed(), gone, PrunePlanner.Live.absent()), PruneOptions.defaults());
+
+    assertThat(plan.gone()).containsExactly(gone);
+    assertThat(plan.deletions()).isEmpty();
+    assertThat(plan.unknown()).singleElement().satisfies(change -> {
+      assertThat(change.ref()).isEqualTo(gadget);
+      assertThat(change.reason()).contains("does not serve example.com/v1 Gadget").contains("kept in the inventory");
+    });
   }
 
   @Test

@@ -114,7 +114,10 @@ class StatusPageIT {
 
     assertThat(dom).contains("shop", "Failed", "apps/cart.yaml:12", NOT_CONVERGED,
         "Progressing", "Canary ", "20%", "alice", "the current step has a FAIL", "platform", "Ready", "billing", "Stale",
-        "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive");
+        "git.example.com: connection timed out", "shop/cart", "Last verdicts", "Inconclusive",
+        "via Gateway API HTTPRoute", "via Istio VirtualService");
+    assertThat(dom).as("an earlier sync that deleted and failed objects is still shown")
+        .contains("Recent syncs (2)", "ConfigMap shop/legacy deleted", "exceeded quota: shop-quota");
     assertThat(dom).as("ordered worst first").containsSubsequence("Source shop", "Source billing", "Source platform");
     assertThat(dom).as("the tab names the worst state").contains("<title>✕ Failed — Keelson status</title>");
     assertThat(statusRequests.get()).as("polled again within the time budget").isGreaterThanOrEqualTo(2);
@@ -163,7 +166,8 @@ class StatusPageIT {
     RevisionView fetched = new RevisionView("0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e", "Mallory <m@example.com>",
         SCRIPT_PAYLOAD, s.applied().time().plusSeconds(60));
     return new SourceView(s.name(), s.url(), s.ref(), s.paths(), s.state(), s.notConverged(), fetched, s.applied(),
-        s.lastSync(), s.stale(), s.staleReason(), s.lastFetchAt(), s.errors(), s.driftCorrections(), s.prunes());
+        s.lastSync(), s.stale(), s.staleReason(), s.lastFetchAt(), s.errors(), s.driftCorrections(), s.prunes(),
+        s.recentSyncs());
   }
 
   private String url() {

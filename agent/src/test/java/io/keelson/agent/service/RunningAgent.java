@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A whole agent process (the Dropwizard application) on 127.0.0.1, configured by a generated file. */
 final class RunningAgent implements AutoCloseable {
@@ -34,12 +35,28 @@ final class RunningAgent implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Settings a test varies; everything else is fixed. {@code healthTimeout} 0s: syncs never wait for health. */
+  /**
+   * Settings a test varies; everything else is fixed.
+   *
+   * @param sources the sources' names, each syncing the directory of its name; the first is the webhook's
+   * @param healthTimeout how long each sync waits for what it applied to become ready
+   * @param prometheus the release controller's Prometheus; null leaves it at its default
+   */
   record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
-      String healthTimeout) {
+      List<String> sources, String healthTimeout, URI prometheus) {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
       this(identity, namespace, kubeconfig, gitUrl, interval, workDir, "0s");
+    }
+
+    Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
+        String healthTimeout) {
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null);
+    }
+
+    Settings withReleases(URI prometheusUrl, List<String> sourceNames, String timeout) {
+      return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, timeout,
+          prometheusUrl);
     }
   }
 
@@ -50,26 +67,41 @@ final class RunningAgent implements AutoCloseable {
       Files.writeString(dir.resolve("webhook-secret"), WEBHOOK_SECRET);
       Files.writeString(dir.resolve("git-password"), GIT_PASSWORD);
       Path config = dir.resolve("keelson.yml");
+      StringBuilder sources = new StringBuilder();
+      for (String source : settings.sources()) {
+        sources.append("""
+              - name: %1$s
+                url: %3$s
+                ref: main
+                paths: [%1$s]
+                interval: %4$s
+                timeout: 5s
+                healthTimeout: %5$s
+                defaultNamespace: %2$s
+                credentials:
+                  username: %7$s
+                  password: {file: %6$s/git-password}
+                webhookSecret: {file: %6$s/webhook-secret}
+                prune: {allowMassPrune: true}
+            """.formatted(source, settings.namespace(), settings.gitUrl(), settings.interval(),
+            settings.healthTimeout(), dir, GIT_USER));
+      }
+      // Releases are watched in the allowed namespaces only: other tests' policies stay theirs.
+      String releases = settings.prometheus() == null ? "" : """
+          allowedNamespaces: [%2$s]
+          releaseController:
+            prometheusUrl: %s
+            tickInterval: 300ms
+            queryTimeout: 3s
+          """.formatted(settings.prometheus(), settings.namespace());
       Files.writeString(config, """
           agentNamespace: %2$s
           identity: %1$s
           kubeconfig: %3$s
-          cacheDirectory: %6$s/cache
-          apiToken: {file: %6$s/api-token}
+          cacheDirectory: %4$s/cache
+          apiToken: {file: %4$s/api-token}
           sources:
-            - name: apps
-              url: %4$s
-              ref: main
-              paths: [apps]
-              interval: %5$s
-              timeout: 5s
-              healthTimeout: %8$s
-              defaultNamespace: %2$s
-              credentials:
-                username: %7$s
-                password: {file: %6$s/git-password}
-              webhookSecret: {file: %6$s/webhook-secret}
-              prune: {allowMassPrune: true}
+          %5$s%6$s
           leaderElection:
             enabled: true
             leaseName: keelson-%2$s
@@ -83,9 +115,8 @@ final class RunningAgent implements AutoCloseable {
             level: INFO
             appenders:
               - type: console
-              - {type: file, currentLogFilename: %6$s/agent.log, archive: false}
-          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), settings.gitUrl(),
-          settings.interval(), dir, GIT_USER, settings.healthTimeout()));
+              - {type: file, currentLogFilename: %4$s/agent.log, archive: false}
+          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), dir, sources, releases));
       DropwizardTestSupport<KeelsonConfiguration> support =
           new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
       support.before();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.keelson.agent.plan.Action;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.model.TemplateHash;
+import io.keelson.release.deploy.ReleaseAwareRender;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.TestNamespace;
 import java.nio.file.Path;
@@ -124,6 +125,11 @@ class ReleaseAwareSyncIT {
         .containsEntry("app", "cart-canary");
     assertThat(candidate.changes().refs(Action.CREATED)).extracting(r -> r.name())
         .containsExactlyInAnyOrder("cart-canary", "cart-canary");
+    assertThat(candidate.releases()).as("the sync's result tells the release controller where cart stands")
+        .singleElement().satisfies(release -> {
+          assertThat(release.policy().name()).isEqualTo("cart");
+          assertThat(release.state()).isEqualTo(ReleaseAwareRender.ReleaseState.CANARY);
+        });
 
     // The release fails for this candidate: the canary is scaled away, production stays on 1.0.
     setStatus(client, ns, Map.of("phase", "Failed", "candidate",

@@ -49,6 +49,11 @@ final class RepoTree {
   /** The tree as a new revision. */
   Snapshot snapshot() {
     revision++;
+    return again();
+  }
+
+  /** The tree as the last revision again: a resync. */
+  Snapshot again() {
     return new Snapshot(String.format("%040x", revision), root, java.util.List.of("."));
   }
 }

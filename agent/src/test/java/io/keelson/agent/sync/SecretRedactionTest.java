@@ -2,6 +2,8 @@ package io.keelson.agent.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -23,6 +25,19 @@ class SecretRedactionTest {
 
     assertThat(redacted).doesNotContain(PASSWORD).doesNotContain(ENCODED).doesNotContain("plain-token-value")
         .contains("data[password]").contains("[redacted]");
+  }
+
+  /** A failed drift correction reports its exception: the API server's message, or any other, is redacted too. */
+  @Test
+  void exceptionsAreRedactedLikeMessages() {
+    Map<String, Object> secret = Map.of("kind", "Secret", "data", Map.of("password", ENCODED));
+    KubernetesClientException refused = new KubernetesClientException(new StatusBuilder().withCode(422)
+        .withMessage("Secret \"db\" is invalid: data[password]: \"" + ENCODED + "\"").build());
+    IllegalStateException other = new IllegalStateException("cannot correct db: " + PASSWORD);
+
+    assertThat(SecretRedaction.redact(refused, secret)).startsWith("Secret \"db\" is invalid")
+        .doesNotContain(ENCODED).contains("[redacted]");
+    assertThat(SecretRedaction.redact(other, secret)).isEqualTo("cannot correct db: [redacted]");
   }
 
   @Test

@@ -12,12 +12,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.keelson.agent.api.StatusView.RevisionView;
+import io.keelson.agent.events.EventRecorder;
 import io.keelson.agent.model.Ownership;
 import io.keelson.agent.plan.Action;
 import io.keelson.agent.plan.PruneOptions;
+import io.keelson.agent.status.SourceViews;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.TestNamespace;
+import io.keelson.testkit.Waiter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +70,7 @@ class SynchronizerIT {
         """.formatted(name, colour);
   }
 
-  private static String deployment(String name, String extra) {
+  static String deployment(String name, String extra) {
     return """
         apiVersion: apps/v1
         kind: Deployment
@@ -248,6 +252,7 @@ class SynchronizerIT {
     assertThat(client.configMaps().inNamespace(ns.name()).withName("c").get()).isNotNull();
   }
 
+  /** A refused mass prune is no success: a Warning Event says so, and the source is NotConverged. */
   @Test
   void aMassPruneIsRefusedAndTheInventoryKeepsEveryObject(KubernetesClient client, TestNamespace ns) {
     RepoTree tree = new RepoTree(repo);
@@ -266,6 +271,15 @@ class SynchronizerIT {
     assertThat(refused.notConverged()).startsWith("prune refused");
     assertThat(client.configMaps().inNamespace(ns.name()).list().getItems()).hasSizeGreaterThanOrEqualTo(12);
     assertThat(new InventoryStore(client, ns.name()).read(SOURCE).orElseThrow().size()).isEqualTo(12);
+    assertThat(SourceViews.synced(SourceViews.initial(SOURCE, "https://git.example.com/config.git", "main",
+        List.of(".")), refused, new RevisionView(refused.revision(), "Ana", "commit", refused.finishedAt())).state())
+        .isEqualTo("NotConverged");
+    new EventRecorder(client, ns.name(), "test", Clock.systemUTC()).synced(refused);
+    assertThat(client.events().v1().events().inNamespace(ns.name()).list().getItems()).anySatisfy(event -> {
+      assertThat(event.getType()).isEqualTo("Warning");
+      assertThat(event.getReason()).isEqualTo("PruneRefused");
+      assertThat(event.getNote()).contains("prune.allowMassPrune");
+    });
   }
 
   @Test
@@ -323,16 +337,21 @@ class SynchronizerIT {
   }
 
   @Test
-  void itsOwnAppliesAreNeverTakenForDrift(KubernetesClient client, TestNamespace ns) throws Exception {
-    RepoTree tree = new RepoTree(repo);
+  void itsOwnAppliesAreNeverTakenForDrift(ControlPlane plane, KubernetesClient client, TestNamespace ns)
+      throws Exception {
+    RepoTree tree = new RepoTree(repo).write("barrier.yaml", configMap("barrier", "blue"));
     Synchronizer sync = synchronizer(client, ns, o -> o);
     for (String colour : List.of("blue", "green", "red", "yellow", "purple")) {
       sync.sync(tree.write("settings.yaml", configMap("settings", colour)).snapshot());
     }
 
-    Thread.sleep(2000); // room for a wrong correction to put an older revision back
+    // ConfigMap events reach the watcher in order and are corrected one at a time: once an edit made after
+    // the syncs is put back, any correction the syncs' own writes could have caused has happened.
+    kubectl(plane, "-n", ns.name(), "patch", "configmap", "barrier", "--type=merge",
+        "-p", "{\"data\":{\"colour\":\"purple\"}}");
+    awaitCorrection("barrier");
 
-    assertThat(corrections).isEmpty();
+    assertThat(corrections).extracting(c -> c.ref().name()).containsExactly("barrier");
     assertThat(client.configMaps().inNamespace(ns.name()).withName("settings").get().getData())
         .containsEntry("colour", "purple");
   }
@@ -347,7 +366,9 @@ class SynchronizerIT {
     tree.write("cart.yaml", deployment("cart", "  replicas: 1\n"));
     java.util.concurrent.CompletableFuture<SyncResult> waiting =
         java.util.concurrent.CompletableFuture.supplyAsync(() -> sync.sync(tree.snapshot()));
-    Thread.sleep(1500);
+    // Written, so the sync is past its apply and (until the health timeout) waiting for it to be ready.
+    Waiter.await("the Deployment written", Duration.ofSeconds(20), Duration.ofMillis(50),
+        () -> client.apps().deployments().inNamespace(ns.name()).withName("cart").get(), () -> null);
 
     kubectl(plane, "-n", ns.name(), "patch", "configmap", "settings", "--type=merge",
         "-p", "{\"data\":{\"colour\":\"purple\"}}");
@@ -370,18 +391,22 @@ class SynchronizerIT {
   @Test
   void replicasChangedByAnotherManagerAreLeftAloneWhenGitOmitsThem(ControlPlane plane, KubernetesClient client,
       TestNamespace ns) throws Exception {
-    RepoTree tree = new RepoTree(repo).write("cart.yaml", deployment("cart", ""));
+    RepoTree tree = new RepoTree(repo).write("cart.yaml", deployment("cart", ""))
+        .write("barrier.yaml", deployment("barrier", ""));
     Synchronizer sync = synchronizer(client, ns, o -> o);
     sync.sync(tree.snapshot());
 
     kubectl(plane, "-n", ns.name(), "scale", "deployment", "cart", "--replicas=4");
-    Thread.sleep(2000); // room for a wrong correction to happen
+    // Deployment events are corrected in order: once this later edit of a Git field is put back, a wrong
+    // correction of the scale would have happened.
+    kubectl(plane, "-n", ns.name(), "set", "image", "deployment/barrier", "app=registry.example/barrier:2.0");
+    awaitCorrection("barrier");
     SyncResult resync = sync.sync(tree.snapshot());
 
     assertThat(client.apps().deployments().inNamespace(ns.name()).withName("cart").get().getSpec().getReplicas())
         .isEqualTo(4);
-    assertThat(resync.changes().summary()).isEqualTo("1 unchanged");
-    assertThat(corrections).isEmpty();
+    assertThat(resync.changes().summary()).isEqualTo("2 unchanged");
+    assertThat(corrections).extracting(c -> c.ref().name()).containsExactly("barrier");
   }
 
   @Test
@@ -417,20 +442,15 @@ class SynchronizerIT {
 
   private static void awaitColour(KubernetesClient client, TestNamespace ns, String name, String colour,
       Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+    Waiter.await(name + " back to colour " + colour, timeout, Duration.ofMillis(100), () -> {
       ConfigMap map = client.configMaps().inNamespace(ns.name()).withName(name).get();
-      if (map != null && colour.equals(map.getData().get("colour"))) {
-        return;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError(name + " did not return to colour " + colour + " within " + timeout);
+      return map != null && colour.equals(map.getData().get("colour")) ? map : null;
+    }, () -> null);
+  }
+
+  private void awaitCorrection(String name) {
+    Waiter.await("a drift correction of " + name, Duration.ofSeconds(20), Duration.ofMillis(50),
+        () -> corrections.stream().filter(c -> c.ref().name().equals(name)).findFirst().orElse(null), () -> null);
   }
 
   private static Map<String, String> resourceVersions(KubernetesClient client, TestNamespace ns) {

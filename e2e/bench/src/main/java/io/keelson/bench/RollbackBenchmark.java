@@ -7,9 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
+import io.keelson.release.gatewayapi.GatewayApiRouter;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
+import io.keelson.release.traffic.TrafficRouter;
 import io.keelson.testkit.Cluster;
 import io.keelson.testkit.GitDaemon;
 import io.keelson.testkit.Waiter;
@@ -55,17 +58,25 @@ final class RollbackBenchmark {
     this.workDir = workDir;
   }
 
+  /** Once per router: the same release, routed by a VirtualService, then by an HTTPRoute. */
   void run() {
-    System.out.printf("%n== rollback%n");
     report.define(Section.ROLLBACK, "a ReleasePolicy (steps 20/50/80 %, analysis interval "
         + ANALYSIS_INTERVAL.toSeconds() + " s, error-rate check max 5 %, failureThreshold " + FAILURE_THRESHOLD
         + ") on a cluster with kube-controller-manager, kube-scheduler and a kwok node, so the canary really"
         + " becomes ready; Prometheus scrapes every " + SCRAPE_INTERVAL.toSeconds() + " s an exporter of"
         + " istio_requests_total (reporter=destination, 20 requests/s to each of stable and canary); the release"
         + " controller ticks every " + TICK_INTERVAL.toMillis() + " ms. When the canary first has weight, its"
-        + " responses turn to 503 (the breach); measured until the VirtualService gives it weight 0 (polled"
-        + " every 20 ms). The breach comes at the start of a step, the worst case: analysis runs at the step's end.");
-    Path dir = workDir.resolve("rollback");
+        + " responses turn to 503 (the breach); measured until the routing object (the VirtualService, or the"
+        + " HTTPRoute for router gateway-api) gives it weight 0, read as the data plane reads it (polled every"
+        + " 20 ms). The breach comes at the start of a step, the worst case: analysis runs at the step's end.");
+    for (RouterKind router : RouterKind.values()) {
+      run(router);
+    }
+  }
+
+  private void run(RouterKind routerKind) {
+    System.out.printf("%n== rollback (router %s)%n", routerKind);
+    Path dir = workDir.resolve("rollback-" + routerKind.value());
     createDirectories(dir.resolve("git"));
     try (Cluster cluster = Cluster.start(1);
         PrometheusServer prometheus = PrometheusServer.start(SCRAPE_INTERVAL);
@@ -73,12 +84,13 @@ final class RollbackBenchmark {
         GitDaemon git = GitDaemon.serve(dir.resolve("git"))) {
       KubernetesClient client = cluster.client();
       cluster.controlPlane().installCrds("crds/istio-networking.yaml");
+      cluster.controlPlane().installGatewayApiCrds();
       cluster.controlPlane().installCrds("crds/releasepolicies.keelson.io.yaml");
       BenchAgent.createNamespace(client);
       prometheus.addTarget("istio", traffic.exporter.target(), Map.of());
 
       BenchRepo repo = BenchRepo.create(dir.resolve("git").resolve("rollout"));
-      String stable = repo.commit(release("1.0"), "web 1.0 under a release policy");
+      String stable = repo.commit(release("1.0", routerKind), "web 1.0 under a release policy");
       BenchAgent.Settings settings = new BenchAgent.Settings("keelson-rollback", "rollout",
           cluster.controlPlane().kubeconfigFile(), git.url("rollout"), Duration.ofHours(1),
           new BenchAgent.Releases(prometheus.url(), TICK_INTERVAL));
@@ -86,7 +98,7 @@ final class RollbackBenchmark {
         agent.awaitApplied(stable, TIMEOUT);
         awaitRelease(client, "the policy idle on its stable version",
             s -> s.getPhase() == ReleasePhase.Idle && s.getStable() != null);
-        String candidate = repo.commit(release("2.0"), "web 2.0");
+        String candidate = repo.commit(release("2.0", routerKind), "web 2.0");
         agent.webhook();
         agent.awaitApplied(candidate, TIMEOUT);
         awaitRelease(client, "the canary at its first weight",
@@ -96,20 +108,24 @@ final class RollbackBenchmark {
         long breach = System.nanoTime();
         PolicyRef policy = PolicyRef.of(client.resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(APP)
             .get());
-        IstioRouter router = new IstioRouter(client);
+        TrafficRouter router = routerKind == RouterKind.GATEWAY_API ? new GatewayApiRouter(client)
+            : new IstioRouter(client);
         Waiter.await("the canary's weight back to 0", TIMEOUT, Duration.ofMillis(20),
             () -> router.current(policy).filter(Routes::allStable).orElse(null), () -> null);
         double seconds = (System.nanoTime() - breach) / 1e9;
         ReleasePolicyStatus failed = awaitRelease(client, "the release failed",
             s -> s.getPhase() == ReleasePhase.Failed);
 
-        report.add(judged(Section.ROLLBACK, "rollback.seconds", "breach → canary weight 0 (interval "
+        String key = routerKind == RouterKind.ISTIO ? "rollback.seconds" : "rollback." + routerKind.value() + ".seconds";
+        report.add(judged(Section.ROLLBACK, key, "breach → canary weight 0, router " + routerKind + " (interval "
             + ANALYSIS_INTERVAL.toSeconds() + " s, threshold " + FAILURE_THRESHOLD + ", scrape "
             + SCRAPE_INTERVAL.toSeconds() + " s, tick " + TICK_INTERVAL.toMillis() + " ms)", seconds, "s",
             "≤ 1 analysis interval (" + ANALYSIS_INTERVAL.toSeconds() + " s)",
             seconds <= ANALYSIS_INTERVAL.toSeconds()));
-        report.add(figure(Section.ROLLBACK, "rollback.analysis-interval", "analysis interval",
-            ANALYSIS_INTERVAL.toSeconds(), "s"));
+        if (routerKind == RouterKind.ISTIO) {
+          report.add(figure(Section.ROLLBACK, "rollback.analysis-interval", "analysis interval",
+              ANALYSIS_INTERVAL.toSeconds(), "s"));
+        }
         System.out.println("  release ended " + failed.getPhase() + ": " + failed.getReason());
       }
     }
@@ -133,7 +149,7 @@ final class RollbackBenchmark {
   }
 
   /** The namespace, Deployment, Service and ReleasePolicy, with the pod template at {@code version}. */
-  private static Map<String, String> release(String version) {
+  private static Map<String, String> release(String version, RouterKind router) {
     return Map.of("rollout.yaml", """
         apiVersion: v1
         kind: Namespace
@@ -174,6 +190,7 @@ final class RollbackBenchmark {
           namespace: %1$s
         spec:
           targetRef: {name: %2$s}
+          router: %6$s
           service: {name: %2$s, port: 80}
           steps:
             weights: [20, 50, 80]
@@ -185,7 +202,7 @@ final class RollbackBenchmark {
           failureThreshold: %5$d
           inconclusiveBudget: 20s
           progressDeadline: 120s
-        """.formatted(NAMESPACE, APP, version, ANALYSIS_INTERVAL.toSeconds(), FAILURE_THRESHOLD));
+        """.formatted(NAMESPACE, APP, version, ANALYSIS_INTERVAL.toSeconds(), FAILURE_THRESHOLD, router.value()));
   }
 
   /**

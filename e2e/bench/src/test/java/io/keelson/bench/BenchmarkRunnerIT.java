@@ -49,6 +49,7 @@ class BenchmarkRunnerIT {
     assertThat(values.get("drift.p50")).isPositive();
     assertThat(values.get("drift.uncorrected")).as("edits the agent never put back").isLessThan(3);
     assertThat(values.get("rollback.seconds")).isPositive().isLessThan(60);
+    assertThat(values.get("rollback.gateway-api.seconds")).isPositive().isLessThan(60);
     assertThat(values.get("memory.30.rss")).isGreaterThan(values.get("memory.30.heap")).isPositive();
     assertThat(report.table()).contains("| cold-sync | kubectl apply --server-side of 30, wall |");
   }

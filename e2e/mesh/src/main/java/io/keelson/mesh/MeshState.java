@@ -4,6 +4,8 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.Subset;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,12 +18,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable picture of what the mesh knows: VirtualServices, DestinationRules, Services and ready pods,
+ * An immutable picture of what the mesh knows: VirtualServices, DestinationRules, HTTPRoutes, Services and ready pods,
  * indexed for routing. A new one is built on every change; a request sees one picture from start to end.
  */
 final class MeshState {
 
   static final MeshState EMPTY = of(List.of(), List.of(), List.of(), List.of());
+
+  /**
+   * A Gateway API HTTPRoute: where it is attached (Services for mesh traffic, Gateways for ingress), the
+   * hostnames it answers for (empty: any) and its rules.
+   *
+   * @param created the creation timestamp, RFC 3339 (sorts as time); empty when unknown
+   * @param services FQDNs of the Services it is attached to (GAMMA)
+   * @param gateways {@code namespace/name} of the Gateways it is attached to
+   */
+  record AttachedRoute(String ref, String namespace, String created, List<String> services, List<String> gateways,
+      List<String> hostnames, List<HTTPRouteRule> rules) {}
 
   /** A VirtualService with its hosts and gateways resolved relative to its namespace. */
   record Routing(String ref, String namespace, List<String> hosts, List<String> gateways, List<HTTPRoute> http) {}
@@ -36,14 +49,16 @@ final class MeshState {
   record Member(Map<String, String> labels, Endpoint endpoint) {}
 
   private final List<Routing> routings;
+  private final List<AttachedRoute> httpRoutes;
   private final Map<String, ServiceEntry> services;
   private final Map<String, List<ServiceEntry>> servicesByName;
   private final List<Rule> rules;
   private final Map<String, List<Member>> readyPods;
 
-  private MeshState(List<Routing> routings, Map<String, ServiceEntry> services, List<Rule> rules,
-      Map<String, List<Member>> readyPods) {
+  private MeshState(List<Routing> routings, List<AttachedRoute> httpRoutes, Map<String, ServiceEntry> services,
+      List<Rule> rules, Map<String, List<Member>> readyPods) {
     this.routings = routings;
+    this.httpRoutes = httpRoutes;
     this.services = services;
     this.rules = rules;
     this.readyPods = readyPods;
@@ -54,6 +69,11 @@ final class MeshState {
 
   static MeshState of(Collection<VirtualService> virtualServices, Collection<DestinationRule> destinationRules,
       Collection<Service> services, Collection<Pod> pods) {
+    return of(virtualServices, destinationRules, List.of(), services, pods);
+  }
+
+  static MeshState of(Collection<VirtualService> virtualServices, Collection<DestinationRule> destinationRules,
+      Collection<io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute> httpRoutes, Collection<Service> services, Collection<Pod> pods) {
     // Istio gives the oldest VirtualService precedence for a host; name breaks ties so the order is stable.
     List<Routing> routings = virtualServices.stream()
         .filter(vs -> vs.getSpec() != null && vs.getSpec().getHosts() != null)
@@ -85,7 +105,39 @@ final class MeshState {
     }
     // Pods in name order, so that a seeded pick is reproducible whatever order the informer listed them in.
     ready.values().forEach(list -> list.sort(Comparator.comparing(m -> m.endpoint().pod())));
-    return new MeshState(routings, Map.copyOf(serviceEntries), rules, Map.copyOf(ready));
+    // Gateway API breaks ties between routes by age, then by namespace/name: the same order as VirtualServices.
+    List<AttachedRoute> attached = httpRoutes.stream()
+        .filter(route -> route.getSpec() != null)
+        .sorted(Comparator.comparing((io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route) -> String.valueOf(route.getMetadata().getCreationTimestamp()))
+            .thenComparing(MeshState::ref))
+        .map(MeshState::attachedRoute)
+        .toList();
+    return new MeshState(routings, attached, Map.copyOf(serviceEntries), rules, Map.copyOf(ready));
+  }
+
+  private static AttachedRoute attachedRoute(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route) {
+    String namespace = route.getMetadata().getNamespace();
+    List<String> services = new ArrayList<>();
+    List<String> gateways = new ArrayList<>();
+    for (ParentReference parent : route.getSpec().getParentRefs() == null ? List.<ParentReference>of()
+        : route.getSpec().getParentRefs()) {
+      String parentNamespace = parent.getNamespace() == null || parent.getNamespace().isEmpty()
+          ? namespace : parent.getNamespace();
+      boolean core = parent.getGroup() == null || parent.getGroup().isEmpty();
+      if (core && "Service".equals(parent.getKind())) {
+        services.add(Hosts.fqdn(parent.getName(), parentNamespace));
+      } else if ((parent.getKind() == null || "Gateway".equals(parent.getKind()))
+          && (parent.getGroup() == null || "gateway.networking.k8s.io".equals(parent.getGroup()))) {
+        gateways.add(parentNamespace + "/" + parent.getName());
+      }
+    }
+    List<String> hostnames = route.getSpec().getHostnames() == null ? List.of()
+        : route.getSpec().getHostnames().stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+    List<HTTPRouteRule> rules = route.getSpec().getRules() == null ? List.of() : List.copyOf(route.getSpec().getRules());
+    String created = route.getMetadata().getCreationTimestamp() == null ? ""
+        : route.getMetadata().getCreationTimestamp();
+    return new AttachedRoute(ref(route), namespace, created, List.copyOf(services), List.copyOf(gateways), hostnames,
+        rules);
   }
 
   private static String ref(HasMetadata object) {
@@ -111,6 +163,11 @@ final class MeshState {
       }
     }
     return new Rule(namespace, Hosts.resolve(dr.getSpec().getHost(), namespace), subsets);
+  }
+
+  /** HTTPRoutes, oldest first. */
+  List<AttachedRoute> httpRoutes() {
+    return httpRoutes;
   }
 
   /** VirtualServices in precedence order. */

@@ -5,6 +5,7 @@ import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the mesh configuration as Istio's control plane does: informers in all namespaces on
- * VirtualServices and DestinationRules ({@code networking.istio.io/v1}), Services and Pods. Every change
+ * VirtualServices and DestinationRules ({@code networking.istio.io/v1}), HTTPRoutes
+ * ({@code gateway.networking.k8s.io/v1}, when the cluster serves them), Services and Pods. Every change
  * rebuilds the {@link MeshState} and swaps it in whole; a burst of changes coalesces into one rebuild.
  */
 final class MeshWatcher implements AutoCloseable {
@@ -39,6 +41,7 @@ final class MeshWatcher implements AutoCloseable {
   private volatile boolean synced;
   private SharedIndexInformer<VirtualService> virtualServices;
   private SharedIndexInformer<DestinationRule> destinationRules;
+  private SharedIndexInformer<HTTPRoute> httpRoutes;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<Pod> pods;
 
@@ -50,6 +53,10 @@ final class MeshWatcher implements AutoCloseable {
       watcher.virtualServices = watcher.add(istio.v1().virtualServices().inAnyNamespace().inform(watcher.handler()));
       watcher.destinationRules = watcher.add(
           istio.v1().destinationRules().inAnyNamespace().inform(watcher.handler()));
+      // The Gateway API is optional in a cluster: without its CRDs, no HTTPRoute routes anything.
+      if (client.supports(HTTPRoute.class)) {
+        watcher.httpRoutes = watcher.add(client.resources(HTTPRoute.class).inAnyNamespace().inform(watcher.handler()));
+      }
       watcher.services = watcher.add(client.services().inAnyNamespace().inform(watcher.handler()));
       watcher.pods = watcher.add(client.pods().inAnyNamespace().inform(watcher.handler()));
       watcher.synced = true;
@@ -97,7 +104,8 @@ final class MeshWatcher implements AutoCloseable {
   private synchronized void rebuild() {
     try {
       state.set(MeshState.of(virtualServices.getStore().list(), destinationRules.getStore().list(),
-          services.getStore().list(), pods.getStore().list()));
+          httpRoutes == null ? List.of() : httpRoutes.getStore().list(), services.getStore().list(),
+          pods.getStore().list()));
       generation.incrementAndGet();
     } catch (RuntimeException e) {
       // Keep routing on the last good picture; the next change tries again.

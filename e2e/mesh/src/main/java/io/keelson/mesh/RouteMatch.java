@@ -108,9 +108,14 @@ final class RouteMatch {
           : value.startsWith(wanted);
     }
     if (condition.getMatchType() instanceof StringMatchRegex regex) {
-      return pattern(regex.getRegex()).map(p -> p.matcher(value).matches()).orElse(false);
+      return fullMatch(regex.getRegex(), value);
     }
     return false;
+  }
+
+  /** Whether {@code regex} matches the whole of {@code value}, as RE2 in Envoy does; never for a broken regex. */
+  static boolean fullMatch(String regex, String value) {
+    return pattern(regex).map(p -> p.matcher(value).matches()).orElse(false);
   }
 
   private static Optional<Pattern> pattern(String regex) {

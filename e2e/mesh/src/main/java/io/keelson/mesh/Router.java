@@ -11,6 +11,8 @@ import java.util.random.RandomGenerator;
  * source, so tests can replay a seed.
  *
  * <ol>
+ *   <li>Gateway API first: when HTTPRoutes are attached to the request's Service (mesh) or Gateway (ingress, with
+ *       a hostname covering the host), they decide, as {@link HttpRouteRouting} says.
  *   <li>The request's host, and the names it expands to, is looked up among the hosts of the VirtualServices
  *       bound to the request's gateway ({@code mesh} for traffic between sidecars); an exact host wins over a
  *       wildcard, an older VirtualService over a newer one.
@@ -27,6 +29,12 @@ final class Router {
     String host = Hosts.ofAuthority(request.host());
     List<String> names = Hosts.candidates(host, request.sourceNamespace());
     for (String name : names) {
+      List<MeshState.AttachedRoute> httpRoutes = request.gateway() == null
+          ? HttpRouteRouting.attachedToService(state, name)
+          : HttpRouteRouting.attachedToGateway(state, request.gateway(), name);
+      if (!httpRoutes.isEmpty()) {
+        return HttpRouteRouting.route(state, httpRoutes, request, name, random);
+      }
       MeshState.Routing routing = virtualServiceFor(state, name, request.gateway());
       if (routing != null) {
         return viaVirtualService(state, routing, request, random);

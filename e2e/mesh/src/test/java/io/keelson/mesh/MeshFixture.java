@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ final class MeshFixture {
 
   private final List<VirtualService> virtualServices = new ArrayList<>();
   private final List<DestinationRule> destinationRules = new ArrayList<>();
+  private final List<HTTPRoute> httpRoutes = new ArrayList<>();
   private final List<Service> services = new ArrayList<>();
   private final List<Pod> pods = new ArrayList<>();
 
@@ -31,6 +33,16 @@ final class MeshFixture {
 
   MeshFixture destinationRule(String yaml) {
     destinationRules.add(Serialization.unmarshal(yaml, DestinationRule.class));
+    return this;
+  }
+
+  MeshFixture httpRoute(String yaml) {
+    httpRoutes.add(Serialization.unmarshal(yaml, HTTPRoute.class));
+    return this;
+  }
+
+  MeshFixture httpRoute(HTTPRoute route) {
+    httpRoutes.add(route);
     return this;
   }
 
@@ -64,6 +76,6 @@ final class MeshFixture {
   }
 
   MeshState state() {
-    return MeshState.of(virtualServices, destinationRules, services, pods);
+    return MeshState.of(virtualServices, destinationRules, httpRoutes, services, pods);
   }
 }

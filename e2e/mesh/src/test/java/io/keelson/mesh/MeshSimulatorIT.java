@@ -11,6 +11,7 @@ import io.fabric8.istio.client.IstioClient;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keelson.release.analysis.AnalysisQueries;
@@ -20,6 +21,7 @@ import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.PrometheusExtension;
 import io.keelson.testkit.PrometheusServer;
 import io.keelson.testkit.TestNamespace;
+import io.keelson.testkit.Waiter;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The simulator against a real API server, with real HTTP requests and a real Prometheus scraping it. */
-@ControlPlaneTest(crds = "crds/istio-networking.yaml")
+@ControlPlaneTest(crds = "crds/istio-networking.yaml", gatewayApi = true)
 @ExtendWith(PrometheusExtension.class)
 class MeshSimulatorIT {
 
@@ -97,6 +99,39 @@ class MeshSimulatorIT {
       client.resource(canary).updateStatus();
       Answer down = awaitStatus(mesh, "cart." + ns, 503);
       assertThat(down.body.path("responseFlags").asText()).isEqualTo("UH");
+    }
+  }
+
+  @Test
+  void anHttpRouteAttachedToTheServiceRoutesItsMeshTrafficBeforeAnyVirtualService(KubernetesClient client,
+      TestNamespace namespace) throws Exception {
+    String ns = namespace.name();
+    shop(client, ns);
+    client.adapt(IstioClient.class).v1().virtualServices().inNamespace(ns).resource(routes(0)).create();
+    HTTPRoute route = client.resource(httpRoute(ns, 0)).create();
+    assertThat(route.getMetadata().getCreationTimestamp()).isNotNull();
+
+    try (MeshSimulator mesh = MeshSimulator.start(client, MeshOptions.defaults().withSeed(3))) {
+      Answer plain = get(mesh, "cart." + ns, Map.of());
+      assertThat(plain.body.path("pod").asText()).isEqualTo("cart-7c9d5-abcde");
+      assertThat(plain.body.path("virtualService").asText()).as("the routing object").isEqualTo(ns + "/cart-gamma");
+
+      // The header rule comes last in the list and still wins: it is the more specific match.
+      Answer tested = get(mesh, "cart." + ns, Map.of("X-Canary", "yes"));
+      assertThat(tested.body.path("pod").asText()).isEqualTo("cart-canary-5f6b7-fghij");
+      assertThat(tested.body.path("route").asInt()).isEqualTo(1);
+
+      client.resource(httpRoute(ns, 100)).forceConflicts().serverSideApply();
+      String pod = Waiter.await("the HTTPRoute change reaches the routing", Duration.ofSeconds(10),
+          Duration.ofMillis(50), () -> {
+            try {
+              String answered = get(mesh, "cart." + ns, Map.of()).body.path("pod").asText();
+              return answered.startsWith("cart-canary") ? answered : null;
+            } catch (IOException | InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }, () -> null);
+      assertThat(pod).isEqualTo("cart-canary-5f6b7-fghij");
     }
   }
 
@@ -201,6 +236,23 @@ class MeshSimulatorIT {
                 - {destination: {host: cart, subset: stable}, weight: %d}
                 - {destination: {host: cart-canary}, weight: %d}
         """.formatted(100 - canaryWeight, canaryWeight));
+  }
+
+  /** Attached to the Service cart: stable and canary by weight first, the test header rule after it. */
+  private static HTTPRoute httpRoute(String ns, int canaryWeight) {
+    return yaml(HTTPRoute.class, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: cart-gamma, namespace: %s}
+        spec:
+          parentRefs: [{group: "", kind: Service, name: cart}]
+          rules:
+            - backendRefs:
+                - {name: cart, port: 8080, weight: %d}
+                - {name: cart-canary, port: 8080, weight: %d}
+            - matches: [{headers: [{name: x-canary, value: "yes"}]}]
+              backendRefs: [{name: cart-canary, port: 8080}]
+        """.formatted(ns, 100 - canaryWeight, canaryWeight));
   }
 
   private static <T> T yaml(Class<T> type, String yaml) {

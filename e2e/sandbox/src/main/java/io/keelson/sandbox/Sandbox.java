@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.mesh.MeshOptions;
 import io.keelson.mesh.MeshSimulator;
 import io.keelson.release.api.ReleasePolicy;
+import io.keelson.release.api.RouterKind;
 import io.keelson.testkit.AgentProcess;
 import io.keelson.testkit.Cluster;
 import io.keelson.testkit.GitHttpServer;
@@ -84,6 +85,7 @@ public final class Sandbox implements AutoCloseable {
       throw new UncheckedIOException("cannot write " + kubeconfig, e);
     }
     cluster.controlPlane().installCrds("crds/istio-networking.yaml");
+    cluster.controlPlane().installGatewayApiCrds();
     cluster.controlPlane().installCrds("crds/releasepolicies.keelson.io.yaml");
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(AGENT_NAMESPACE).endMetadata()
         .build()).serverSideApply();
@@ -103,7 +105,7 @@ public final class Sandbox implements AutoCloseable {
         ? options.agentPort() + 1 : LoopbackPorts.free();
     agentFiles = AgentFiles.write(options.directory().resolve("agent"), new AgentFiles.Settings(
         cluster.controlPlane().kubeconfigFile(), gitUrl, options.pollInterval(),
-        prometheus.url(), options.tickInterval(), agentPort, adminPort));
+        prometheus.url(), options.tickInterval(), options.router(), agentPort, adminPort));
     repo.installCommitHook(url("/hooks/" + SOURCE).toString(), agentFiles.webhookSecretFile().toString());
     startAgent();
     prometheus.addTarget("agent", "127.0.0.1:" + adminPort, Map.of("source", "keelson-agent"));
@@ -175,6 +177,10 @@ public final class Sandbox implements AutoCloseable {
     return mesh;
   }
 
+  public SandboxOptions options() {
+    return options;
+  }
+
   public PrometheusServer prometheus() {
     return prometheus;
   }
@@ -217,7 +223,7 @@ public final class Sandbox implements AutoCloseable {
   record AgentFiles(Path config, Path webhookSecretFile, Path apiTokenFile, String apiToken) {
 
     record Settings(Path kubeconfig, String gitUrl, java.time.Duration pollInterval, URI prometheusUrl,
-        java.time.Duration tickInterval, int port, int adminPort) {}
+        java.time.Duration tickInterval, RouterKind router, int port, int adminPort) {}
 
     static AgentFiles write(Path dir, Settings settings) {
       try {
@@ -249,6 +255,7 @@ public final class Sandbox implements AutoCloseable {
               prometheusUrl: %s
               tickInterval: %dms
               queryTimeout: 3s
+              router: %s
             leaderElection:
               enabled: true
               leaseName: keelson-agent
@@ -263,7 +270,7 @@ public final class Sandbox implements AutoCloseable {
               level: INFO
             """.formatted(AGENT_NAMESPACE, settings.kubeconfig(), dir.resolve("cache"), tokenFile, SOURCE,
             settings.gitUrl(), settings.pollInterval().toMillis(), webhookFile, settings.prometheusUrl(),
-            settings.tickInterval().toMillis(), settings.port(), settings.adminPort()));
+            settings.tickInterval().toMillis(), settings.router().value(), settings.port(), settings.adminPort()));
         return new AgentFiles(config, webhookFile, tokenFile, apiToken);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the agent's files into " + dir, e);

@@ -1,5 +1,6 @@
 package io.keelson.sandbox;
 
+import io.keelson.release.api.RouterKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -17,12 +18,41 @@ public final class SandboxMain {
 
   private SandboxMain() {}
 
+  /** The command line: {@code [--router istio|gateway-api] [directory]}. */
+  record Arguments(Path directory, RouterKind router) {
+
+    static Arguments parse(String... args) {
+      Path directory = null;
+      RouterKind router = RouterKind.ISTIO;
+      for (int i = 0; i < args.length; i++) {
+        if ("--router".equals(args[i]) && i + 1 < args.length) {
+          router = RouterKind.of(args[++i]);
+        } else if (args[i].startsWith("--router=")) {
+          router = RouterKind.of(args[i].substring("--router=".length()));
+        } else if (args[i].startsWith("-") || directory != null) {
+          throw new IllegalArgumentException("usage: e2e/bin/sandbox [--router istio|gateway-api] [directory]");
+        } else {
+          directory = Path.of(args[i]);
+        }
+      }
+      return new Arguments(directory != null ? directory : defaultDirectory(), router);
+    }
+  }
+
   public static void main(String[] args) throws InterruptedException {
-    Path directory = args.length > 0 ? Path.of(args[0]) : defaultDirectory();
+    Arguments arguments;
+    try {
+      arguments = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("sandbox: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Path directory = arguments.directory();
     long startedAt = System.nanoTime();
     // Held until Ctrl-C; the operating system releases it even after a SIGKILL.
     FileLock lock = lock(directory);
-    Sandbox sandbox = Sandbox.start(SandboxOptions.interactive(directory));
+    Sandbox sandbox = Sandbox.start(SandboxOptions.interactive(directory).withRouter(arguments.router()));
     AgentSupervisor supervisor = new AgentSupervisor(sandbox, System.out::println, RestartBackoff.forAgent());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,6 +112,7 @@ public final class SandboxMain {
     return """
 
         Keelson sandbox is up (started in %.1f s). Everything listens on 127.0.0.1.
+        Releases route through %s.
 
           status page        %s
           status JSON        %s
@@ -103,13 +134,16 @@ public final class SandboxMain {
                git commit -am "cart with errors"
           3. Break a manifest (e.g. a bad indentation) and commit: the status shows file and line, the shop keeps running.
           4. Look at the cluster:
-               %s --kubeconfig %s -n shop get deploy,pods,virtualservices,releasepolicies
+               %s --kubeconfig %s -n shop get deploy,pods,%s,releasepolicies
 
         Ctrl-C stops everything; the repository stays for the next start.
-        """.formatted(startMillis / 1000.0, sandbox.url("/"), sandbox.url("/api/v1/status"),
+        """.formatted(startMillis / 1000.0, sandbox.options().router() == RouterKind.GATEWAY_API
+            ? "Gateway API HTTPRoutes (--router gateway-api)" : "Istio VirtualServices (--router istio)",
+        sandbox.url("/"), sandbox.url("/api/v1/status"),
         sandbox.adminUrl("/metrics"), sandbox.prometheus().url(), sandbox.mesh().ingressUrl(),
         sandbox.mesh().ingressUrl(), repo, sandbox.gitUrl(), sandbox.agent().logFile(), sandbox.apiTokenFile(),
         sandbox.kubeconfig(),
-        repo, sandbox.cluster().controlPlane().binaries().kubectl(), sandbox.kubeconfig());
+        repo, sandbox.cluster().controlPlane().binaries().kubectl(), sandbox.kubeconfig(),
+        sandbox.options().router() == RouterKind.GATEWAY_API ? "httproutes" : "virtualservices");
   }
 }

@@ -245,22 +245,36 @@ public final class ControlPlane implements AutoCloseable {
       if (in == null) {
         throw new IllegalArgumentException("no CRD resource " + classpathResource + " on the test classpath");
       }
-      List<CustomResourceDefinition> installed = new ArrayList<>();
-      for (HasMetadata item : client.load(in).items()) {
-        if (!(item instanceof CustomResourceDefinition crd)) {
-          throw new IllegalArgumentException(classpathResource + " holds a " + item.getKind() + ", not a CRD");
-        }
-        crd.getMetadata().setResourceVersion(null);
-        installed.add(client.resource(crd).fieldManager("keelson-testkit").forceConflicts().serverSideApply());
-      }
-      for (CustomResourceDefinition crd : installed) {
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-            .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
-      }
-      return installed;
+      return installCrds(in, classpathResource);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + classpathResource, e);
     }
+  }
+
+  /** The Gateway API's CRDs (standard channel, pinned release; see {@link GatewayApiCrds}), Established. */
+  public List<CustomResourceDefinition> installGatewayApiCrds() {
+    Path file = GatewayApiCrds.locate();
+    try (InputStream in = Files.newInputStream(file)) {
+      return installCrds(in, file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private List<CustomResourceDefinition> installCrds(InputStream in, String origin) {
+    List<CustomResourceDefinition> installed = new ArrayList<>();
+    for (HasMetadata item : client.load(in).items()) {
+      if (!(item instanceof CustomResourceDefinition crd)) {
+        throw new IllegalArgumentException(origin + " holds a " + item.getKind() + ", not a CRD");
+      }
+      crd.getMetadata().setResourceVersion(null);
+      installed.add(client.resource(crd).fieldManager("keelson-testkit").forceConflicts().serverSideApply());
+    }
+    for (CustomResourceDefinition crd : installed) {
+      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+    }
+    return installed;
   }
 
   private static boolean established(CustomResourceDefinition crd) {

@@ -25,6 +25,9 @@ public final class ControlPlaneExtension
       for (String crds : settings.crds()) {
         plane.installCrds(crds);
       }
+      if (settings.gatewayApi()) {
+        plane.installGatewayApiCrds();
+      }
     }
   }
 

@@ -36,6 +36,8 @@ public class ReleasePolicySpec {
   private Boolean manualGate;
   /** Replicas of the canary Deployment; absent = the replicas Git declares for the Deployment. */
   private Integer canaryReplicas;
+  /** Which routing API carries the traffic; absent = the agent's configured default. */
+  private RouterKind router;
 
   public TargetRef getTargetRef() {
     return targetRef;
@@ -149,6 +151,14 @@ public class ReleasePolicySpec {
     this.canaryReplicas = canaryReplicas;
   }
 
+  public RouterKind getRouter() {
+    return router;
+  }
+
+  public void setRouter(RouterKind router) {
+    this.router = router;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ReleasePolicySpec that
@@ -160,13 +170,13 @@ public class ReleasePolicySpec {
         && Objects.equals(errorBudget, that.errorBudget)
         && Objects.equals(progressDeadline, that.progressDeadline) && onNewCandidate == that.onNewCandidate
         && Objects.equals(notifications, that.notifications) && Objects.equals(manualGate, that.manualGate)
-        && Objects.equals(canaryReplicas, that.canaryReplicas);
+        && Objects.equals(canaryReplicas, that.canaryReplicas) && router == that.router;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(targetRef, service, testRoute, steps, checks, failureThreshold, failureCounting,
         inconclusiveBudget, errorBudget, progressDeadline, onNewCandidate, notifications, manualGate,
-        canaryReplicas);
+        canaryReplicas, router);
   }
 }

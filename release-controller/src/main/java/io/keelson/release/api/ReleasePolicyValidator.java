@@ -14,6 +14,14 @@ import java.util.regex.Pattern;
 public final class ReleasePolicyValidator {
 
   private static final Pattern URL = Pattern.compile("^https?://.+");
+  /** Gateway API's duration format (GEP-2257): at most four units, each at most five digits. */
+  private static final Pattern GATEWAY_API_DURATION = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
+  /** Gateway API's hostname: a DNS name, optionally with a leading wildcard label; no IP, no port. */
+  private static final Pattern GATEWAY_API_HOSTNAME =
+      Pattern.compile("^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  /** A Gateway named by a policy: {@code name} or {@code namespace/name}, each a DNS label. */
+  private static final Pattern GATEWAY_REF =
+      Pattern.compile("^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
   /**
    * One broken rule.
@@ -28,8 +36,19 @@ public final class ReleasePolicyValidator {
     }
   }
 
-  /** Every rule {@code spec} breaks, in field order; empty when the policy is valid. */
+  /**
+   * Every rule {@code spec} breaks, in field order; empty when the policy is valid. Router-specific rules apply
+   * when the policy names its router, as the CRD's rules do.
+   */
   public List<Violation> validate(ReleasePolicySpec spec) {
+    return validate(spec, null);
+  }
+
+  /**
+   * Every rule {@code spec} breaks when a policy that names no router gets {@code defaultRouter} (null = none
+   * known, as in the API server).
+   */
+  public List<Violation> validate(ReleasePolicySpec spec, RouterKind defaultRouter) {
     List<Violation> out = new ArrayList<>();
     if (spec == null) {
       out.add(new Violation("spec", "Required value"));
@@ -55,7 +74,67 @@ public final class ReleasePolicyValidator {
     if (spec.getCanaryReplicas() != null && spec.getCanaryReplicas() < 1) {
       out.add(new Violation("spec.canaryReplicas", "must be at least 1"));
     }
+    RouterKind router = spec.getRouter() != null ? spec.getRouter() : defaultRouter;
+    if (router == RouterKind.GATEWAY_API && spec.getService() != null) {
+      validateForGatewayApi(spec.getService(), out);
+    }
     return out;
+  }
+
+  /** What an HTTPRoute can carry of the service's routing (see HttpRouteDesign). */
+  private static void validateForGatewayApi(ServiceSpec service, List<Violation> out) {
+    String why = " (router gateway-api)";
+    ServiceSpec.Retries retries = service.retries();
+    if (retries != null && retries.attempts() != null) {
+      out.add(new Violation("spec.service.retries.attempts", "Gateway API's standard channel has no retry policy;"
+          + " remove it or use router istio" + why));
+    }
+    if (retries != null && retries.retryOn() != null) {
+      out.add(new Violation("spec.service.retries.retryOn", "Gateway API's standard channel has no retry policy;"
+          + " remove it or use router istio" + why));
+    }
+    String perTry = retries == null ? null : retries.perTryTimeout();
+    gatewayApiDuration("spec.service.retries.perTryTimeout", perTry, out);
+    gatewayApiDuration("spec.service.timeout", service.timeout(), out);
+    if (perTry != null && service.timeout() != null) {
+      var perTryDuration = Durations.parse(perTry);
+      var timeoutDuration = Durations.parse(service.timeout());
+      if (perTryDuration.isPresent() && timeoutDuration.isPresent()
+          && perTryDuration.get().compareTo(timeoutDuration.get()) > 0) {
+        out.add(new Violation("spec.service.retries.perTryTimeout",
+            "must not exceed spec.service.timeout: an HTTPRoute's backendRequest timeout is within its request"
+                + " timeout" + why));
+      }
+    }
+    if (service.gateways() != null) {
+      for (int i = 0; i < service.gateways().size(); i++) {
+        String gateway = service.gateways().get(i);
+        if (gateway != null && !"mesh".equals(gateway) && !GATEWAY_REF.matcher(gateway).matches()) {
+          out.add(new Violation("spec.service.gateways[" + i + "]",
+              "must be mesh, or a Gateway as name or namespace/name, not " + gateway + why));
+        }
+      }
+    }
+    if (service.host() != null && !service.host().endsWith(".cluster.local")
+        && !GATEWAY_API_HOSTNAME.matcher(service.host()).matches()) {
+      out.add(new Violation("spec.service.host", "must be a DNS name without port, not " + service.host() + why));
+    }
+    if (service.hosts() != null) {
+      for (int i = 0; i < service.hosts().size(); i++) {
+        String host = service.hosts().get(i);
+        if (host == null || !GATEWAY_API_HOSTNAME.matcher(host).matches()) {
+          out.add(new Violation("spec.service.hosts[" + i + "]",
+              "must be a DNS name without port (a leading *. allowed), not " + host + why));
+        }
+      }
+    }
+  }
+
+  private static void gatewayApiDuration(String field, String value, List<Violation> out) {
+    if (value != null && !GATEWAY_API_DURATION.matcher(value).matches()) {
+      out.add(new Violation(field, "must be a Gateway API duration (e.g. 10s, 1m30s, 500ms; at most 4 units of"
+          + " at most 5 digits), not " + value + " (router gateway-api)"));
+    }
   }
 
   private static void validateTarget(TargetRef target, List<Violation> out) {

@@ -1,7 +1,9 @@
 package io.keelson.release.controller;
 
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.keelson.release.analysis.Analysis;
@@ -12,6 +14,7 @@ import io.keelson.release.api.Check;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import io.keelson.release.strategy.AnalysisRequest;
@@ -51,18 +54,41 @@ public final class ReleaseReconciler {
     this.clock = clock;
   }
 
-  /** What a tick concluded: the status it wrote (or kept) and the line for the status endpoint. */
-  public record Tick(PolicyKey policy, ReleasePolicyStatus status, String message) {}
+  /**
+   * What a tick concluded: the status it wrote (or kept), the line for the status endpoint and the routing API
+   * in use (null when the router does not say).
+   *
+   * @param renderChanged the written status makes render emit other objects (a promotion, a rollback, a new
+   *     candidate): the policy's source should sync now rather than at its next poll
+   * @param failure why the tick could not finish, e.g. its status was not written; the next tick decides
+   *     again from what the cluster holds
+   */
+  public record Tick(PolicyKey policy, ReleasePolicyStatus status, String message, RouterKind router,
+      boolean renderChanged, Optional<String> failure) {}
 
   /**
    * @param release what render emitted for the governed Deployment (null when Git no longer declares it)
    * @param revision the Git revision render worked on
    */
   public Optional<Tick> reconcile(PolicyKey key, ReleaseAwareRender.Release release, String revision) {
-    ReleasePolicy policy = policies().inNamespace(key.namespace()).withName(key.name()).get();
-    if (policy == null || policy.getSpec() == null) {
-      return Optional.empty();
-    }
+    return Optional.ofNullable(policies().inNamespace(key.namespace()).withName(key.name()).get())
+        .filter(policy -> policy.getSpec() != null)
+        .map(policy -> reconcile(key, policy, release, revision));
+  }
+
+  /**
+   * A tick with no render of Git seen since start: Git is taken to declare what the policy's status records
+   * ({@link ReleaseAwareRender#lastRendered}), which is what the cluster runs. Empty when nothing was
+   * released yet.
+   */
+  public Optional<Tick> reconcile(PolicyKey key) {
+    return Optional.ofNullable(policies().inNamespace(key.namespace()).withName(key.name()).get())
+        .filter(policy -> policy.getSpec() != null)
+        .flatMap(policy -> ReleaseAwareRender.lastRendered(key, policy.getSpec().getTargetRef().name(),
+            policy.getStatus()).map(release -> reconcile(key, policy, release, revision(policy.getStatus()))));
+  }
+
+  private Tick reconcile(PolicyKey key, ReleasePolicy policy, ReleaseAwareRender.Release release, String revision) {
     ReleasePolicySpec spec = policy.getSpec();
     ReleasePolicyStatus status = policy.getStatus() == null ? new ReleasePolicyStatus() : policy.getStatus();
     Instant now = clock.instant();
@@ -83,12 +109,26 @@ public final class ReleaseReconciler {
     // Routes before status: a status saying Succeeded lets render remove the canary.
     router.reconcile(ref, spec.getTestRoute() != null ? decision.routes()
         : new Routes(decision.routes().canaryWeight(), false));
-    if (!Objects.equals(decision.status(), status)) {
-      policy.setStatus(decision.status());
-      policies().inNamespace(key.namespace()).resource(policy).updateStatus();
+    ReleasePolicyStatus next = WritableStatus.of(decision.status());
+    if (!Objects.equals(next, status)) {
+      policy.setStatus(next);
+      try {
+        policies().inNamespace(key.namespace()).resource(policy).updateStatus();
+      } catch (KubernetesClientException e) {
+        // Nothing decided is lost: the next tick decides again from what the cluster holds.
+        return new Tick(key, status, decision.message(), router.kind(ref).orElse(null), false, Optional.of(WritableStatus.text(
+            "status not written (HTTP " + e.getCode() + "): " + Optional.ofNullable(e.getStatus())
+                .map(Status::getMessage).orElse(e.getMessage()))));
+      }
     }
     decision.event().ifPresent(event -> listener.changed(policy, event));
-    return Optional.of(new Tick(key, decision.status(), decision.message()));
+    return new Tick(key, next, decision.message(), router.kind(ref).orElse(null), !ReleaseAwareRender.rendersAlike(status, next), Optional.empty());
+  }
+
+  /** The revision that declared the release the status records. */
+  private static String revision(ReleasePolicyStatus status) {
+    var release = status.getCandidate() != null ? status.getCandidate() : status.getStable();
+    return release == null ? null : release.revision();
   }
 
   private List<CheckResult> measurements(ReleasePolicySpec spec, ReleasePolicyStatus status, PolicyKey key,

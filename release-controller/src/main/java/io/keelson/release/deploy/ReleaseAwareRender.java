@@ -12,6 +12,7 @@ import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.api.ReleasePolicyValidator;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.model.TemplateHash;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +58,20 @@ public final class ReleaseAwareRender {
   private static final ObjectMapper LENIENT = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  private static final String GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+
   private final ReleasePolicyValidator validator = new ReleasePolicyValidator();
+  private final RouterKind defaultRouter;
+
+  /** A render for a cluster whose policies route through Istio unless they name their router. */
+  public ReleaseAwareRender() {
+    this(RouterKind.ISTIO);
+  }
+
+  /** @param defaultRouter the router of a policy that names none (the agent's configured default) */
+  public ReleaseAwareRender(RouterKind defaultRouter) {
+    this.defaultRouter = Objects.requireNonNull(defaultRouter, "defaultRouter");
+  }
 
   /**
    * The desired state of a revision, given where each release stands.
@@ -77,6 +91,7 @@ public final class ReleaseAwareRender {
     List<Policy> policies = readPolicies(input, problems);
     Map<ObjectId, Policy> governing = governing(policies, input, problems);
     checkRouting(policies, input, problems);
+    checkHttpRoutes(policies, input, problems);
 
     List<GenericKubernetesResource> out = new ArrayList<>();
     List<Release> releases = new ArrayList<>();
@@ -166,7 +181,7 @@ public final class ReleaseAwareRender {
         continue;
       }
       ReleasePolicySpec spec = read.spec().get();
-      List<ReleasePolicyValidator.Violation> violations = validator.validate(spec);
+      List<ReleasePolicyValidator.Violation> violations = validator.validate(spec, defaultRouter);
       if (!violations.isEmpty()) {
         problems.add(new Problem(List.of(id), "invalid ReleasePolicy: "
             + violations.stream().map(ReleasePolicyValidator.Violation::toString).collect(Collectors.joining("; "))));
@@ -225,6 +240,42 @@ public final class ReleaseAwareRender {
             List.of(id, policy.id()), id.kind() + " " + id.name() + " routes host " + host
             + ", which ReleasePolicy " + policy.key().name()
             + " releases; the release controller owns routing for that host, remove it from Git")));
+      }
+    }
+  }
+
+  /**
+   * Nor may Git attach an HTTPRoute to a policy's Service (GAMMA), or route one of its hosts at a Gateway:
+   * whichever router the policy uses, Istio does not support a VirtualService and an HTTPRoute for one
+   * workload, and two HTTPRoutes for one Service would merge their rules.
+   */
+  private static void checkHttpRoutes(List<Policy> policies, List<GenericKubernetesResource> input,
+      List<Problem> problems) {
+    for (GenericKubernetesResource object : input) {
+      ObjectId id = ObjectId.of(object);
+      if (!GATEWAY_API_GROUP.equals(id.group()) || !"HTTPRoute".equals(id.kind())) {
+        continue;
+      }
+      List<String> hostnames = strings(path(object, "spec", "hostnames"));
+      for (Policy policy : policies) {
+        String service = policy.spec().getService().name();
+        Optional<String> reason = Optional.empty();
+        Object parents = path(object, "spec", "parentRefs");
+        for (Object parent : parents instanceof List<?> refs ? refs : List.of()) {
+          Map<String, Object> ref = object(parent);
+          String namespace = ref.get("namespace") instanceof String text ? text : id.namespace();
+          if ("Service".equals(ref.get("kind")) && (ref.get("group") == null || "".equals(ref.get("group")))
+              && service.equals(ref.get("name")) && policy.key().namespace().equals(namespace)) {
+            reason = Optional.of("is attached to Service " + service);
+          }
+        }
+        Set<String> owned = ownedHosts(policy, id.namespace());
+        if (reason.isEmpty()) {
+          reason = hostnames.stream().filter(owned::contains).findFirst().map(host -> "routes host " + host);
+        }
+        reason.ifPresent(why -> problems.add(new Problem(List.of(id, policy.id()), "HTTPRoute " + id.name() + " "
+            + why + ", which ReleasePolicy " + policy.key().name()
+            + " releases; the release controller owns routing for that Service, remove it from Git")));
       }
     }
   }
@@ -333,6 +384,52 @@ public final class ReleaseAwareRender {
     boolean queued = policy.spec().getOnNewCandidate() == OnNewCandidate.QUEUE
         && ACTIVE.contains(status.getPhase()) && !stableHash.equals(gitHash);
     return routed || queued ? inFlight : null;
+  }
+
+  /**
+   * What render emitted for a policy when Git last declared what its status records: the candidate of the
+   * release under way, else the stable template. The release controller goes on this until a sync renders
+   * Git again (after a restart with Git unreachable, or while every sync is rejected): the cluster runs it.
+   * Empty when nothing was released yet, which only a render of Git can start.
+   */
+  public static Optional<Release> lastRendered(PolicyKey policy, String targetName, ReleasePolicyStatus status) {
+    if (status == null || status.getStableTemplate() == null) {
+      return Optional.empty();
+    }
+    String stableHash = TemplateHash.of(status.getStableTemplate());
+    boolean underWay = status.getCandidate() != null && status.getPhase() != null && status.getPhase() != ReleasePhase.Idle
+        && status.getPhase() != ReleasePhase.Succeeded;
+    String gitHash = underWay ? status.getCandidate().templateHash() : stableHash;
+    PodTemplateSpec gitTemplate = underWay ? status.getCandidateTemplate() : status.getStableTemplate();
+    return Optional.of(new Release(policy, new ObjectId("apps/v1", "Deployment", policy.namespace(), targetName),
+        state(status, gitHash, stableHash), gitHash, stableHash, gitTemplate));
+  }
+
+  /**
+   * Whether render emits the same objects for two statuses of a policy, whatever Git declares: the status
+   * fields render reads are alike. When they are not, the release controller's decision must reach the
+   * cluster through a sync.
+   */
+  public static boolean rendersAlike(ReleasePolicyStatus a, ReleasePolicyStatus b) {
+    return Objects.equals(RenderInputs.of(a), RenderInputs.of(b));
+  }
+
+  /** The part of a status that {@link #apply} reads. */
+  private record RenderInputs(PodTemplateSpec stableTemplate, String candidateHash,
+      PodTemplateSpec candidateTemplate, String phase) {
+
+    static RenderInputs of(ReleasePolicyStatus status) {
+      if (status == null) {
+        return new RenderInputs(null, null, null, "none");
+      }
+      ReleasePhase phase = status.getPhase();
+      String renderedAs = phase == ReleasePhase.Promoting ? "promoting"
+          : phase == ReleasePhase.Failed || phase == ReleasePhase.RollingBack ? "held back"
+          : phase != null && ACTIVE.contains(phase) ? "active" : "none";
+      return new RenderInputs(status.getStableTemplate(),
+          status.getCandidate() == null ? null : status.getCandidate().templateHash(), status.getCandidateTemplate(),
+          renderedAs);
+    }
   }
 
   private static ReleaseState state(ReleasePolicyStatus status, String gitHash, String stableHash) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Reconciled;
 import io.keelson.release.traffic.RouteDesign;
@@ -51,6 +52,11 @@ public final class IstioRouter implements TrafficRouter {
     // The routes first, so no route is left pointing at a host whose rule is gone.
     istio.v1().virtualServices().inNamespace(policy.namespace()).withName(RouteDesign.objectName(policy)).delete();
     istio.v1().destinationRules().inNamespace(policy.namespace()).withName(RouteDesign.objectName(policy)).delete();
+  }
+
+  @Override
+  public Optional<RouterKind> kind(PolicyRef policy) {
+    return Optional.of(RouterKind.ISTIO);
   }
 
   private static <T extends HasMetadata, L extends KubernetesResourceList<T>> void apply(

@@ -202,7 +202,8 @@ public final class RouteDesign {
     return new Reconciled<>(desired, !same);
   }
 
-  private static ObjectMeta metadata(PolicyRef policy) {
+  /** Name, namespace, labels and owner reference of every routing object the release controller writes. */
+  public static ObjectMeta metadata(PolicyRef policy) {
     ObjectMeta meta = new ObjectMeta();
     meta.setName(objectName(policy));
     meta.setNamespace(policy.namespace());

@@ -1,5 +1,6 @@
 package io.keelson.release.traffic;
 
+import io.keelson.release.api.RouterKind;
 import java.util.Optional;
 
 /**
@@ -19,4 +20,9 @@ public interface TrafficRouter {
 
   /** Deletes the policy's routing objects; nothing happens when they do not exist. */
   void finalize(PolicyRef policy);
+
+  /** Which routing API carries the policy's traffic through this router; empty when it does not say. */
+  default Optional<RouterKind> kind(PolicyRef policy) {
+    return Optional.empty();
+  }
 }

@@ -109,6 +109,57 @@ class ReleasePolicyCrdIT {
   }
 
   @Test
+  void whatAnHttpRouteCannotCarryIsRejectedForRouterGatewayApiOnlyByBothValidators(KubernetesClient client,
+      TestNamespace ns) {
+    Map<String, Consumer<Map<String, Object>>> invalid = new LinkedHashMap<>();
+    invalid.put("spec.service.retries", spec -> spec.put("service", service(Map.of("attempts", 3))));
+    invalid.put("spec.service.timeout", spec -> spec.put("service", Map.of("name", "checkout", "port", 8080,
+        "timeout", "123456s")));
+    invalid.put("spec.service.retries.perTryTimeout", spec -> spec.put("service",
+        service(Map.of("perTryTimeout", "20s"))));
+    invalid.put("spec.service.gateways", spec -> spec.put("service", Map.of("name", "checkout", "port", 8080,
+        "gateways", List.of("mesh", "Edge_Gateway"))));
+    invalid.put("spec.service.hosts", spec -> spec.put("service", Map.of("name", "checkout", "port", 8080,
+        "hosts", List.of("checkout.example.com:8443"))));
+
+    invalid.forEach((field, breakIt) -> {
+      Consumer<Map<String, Object>> asGatewayApi = spec -> {
+        breakIt.accept(spec);
+        spec.put("router", "gateway-api");
+      };
+      assertThatThrownBy(() -> apply(client, ns, generic(ns, asGatewayApi))).as(field)
+          .isInstanceOf(KubernetesClientException.class).hasMessageContaining(field);
+      ReleasePolicySpec typed = ReleasePolicyFixtures.MAPPER.convertValue(
+          generic(ns, asGatewayApi).getAdditionalProperties().get("spec"), ReleasePolicySpec.class);
+      assertThat(new ReleasePolicyValidator().validate(typed)).as("offline %s", field)
+          .anySatisfy(violation -> assertThat(violation.field()).startsWith(field));
+      // The same policy routed by Istio is valid: the rule is the router's, not the policy's.
+      assertThat(apply(client, ns, generic(ns, spec -> {
+        breakIt.accept(spec);
+        spec.put("router", "istio");
+      })).<String>get("spec", "router")).as("%s under istio", field).isEqualTo("istio");
+    });
+    assertThatThrownBy(() -> apply(client, ns, generic(ns, spec -> spec.put("router", "linkerd"))))
+        .hasMessageContaining("spec.router");
+  }
+
+  @Test
+  void aGatewayApiPolicyWithWhatMapsIsAccepted(KubernetesClient client, TestNamespace ns) {
+    GenericKubernetesResource policy = generic(ns, spec -> {
+      spec.put("router", "gateway-api");
+      spec.put("service", Map.of("name", "checkout", "port", 8080, "gateways", List.of("mesh", "edge/public"),
+          "hosts", List.of("checkout.example.com", "*.checkout.example.org"), "timeout", "10s",
+          "retries", Map.of("perTryTimeout", "2s")));
+    });
+
+    assertThat(apply(client, ns, policy).<String>get("spec", "router")).isEqualTo("gateway-api");
+  }
+
+  private static Map<String, Object> service(Map<String, Object> retries) {
+    return Map.of("name", "checkout", "port", 8080, "timeout", "10s", "retries", retries);
+  }
+
+  @Test
   void theOfflineValidatorAgreesWithTheApiServerOnTheFieldsAtFault() {
     Stream.of(
             Map.entry("spec.targetRef", (Consumer<ReleasePolicySpec>) spec -> spec.setTargetRef(null)),

@@ -114,6 +114,53 @@ class ReleasePolicyValidatorTest {
     assertThat(violations.get(0).toString()).startsWith(field + ": ");
   }
 
+  static Stream<Arguments> gatewayApiViolations() {
+    return Stream.of(
+        broken("spec.service.retries.attempts", spec -> spec.setService(service(new ServiceSpec.Retries(2, null, null),
+            "10s", null, null))),
+        broken("spec.service.retries.retryOn", spec -> spec.setService(service(new ServiceSpec.Retries(null, null,
+            "5xx"), "10s", null, null))),
+        broken("spec.service.timeout", spec -> spec.setService(service(null, "1h2m3s4ms5s", null, null))),
+        broken("spec.service.retries.perTryTimeout", spec -> spec.setService(service(new ServiceSpec.Retries(null,
+            "123456ms", null), null, null, null))),
+        broken("spec.service.retries.perTryTimeout", spec -> spec.setService(service(new ServiceSpec.Retries(null,
+            "20s", null), "10s", null, null))),
+        broken("spec.service.gateways[1]", spec -> spec.setService(service(null, null,
+            List.of("mesh", "istio-system/Public_Gateway"), null))),
+        broken("spec.service.hosts[0]", spec -> spec.setService(service(null, null, null,
+            List.of("checkout.example.com:443")))));
+  }
+
+  private static ServiceSpec service(ServiceSpec.Retries retries, String timeout, List<String> gateways,
+      List<String> hosts) {
+    return new ServiceSpec("checkout", null, 8080, gateways, hosts, retries, timeout);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("gatewayApiViolations")
+  void whatAnHttpRouteCannotCarryIsReportedForRouterGatewayApiOnly(String field, Consumer<ReleasePolicySpec> breakIt) {
+    ReleasePolicySpec spec = ReleasePolicyFixtures.spec();
+    breakIt.accept(spec);
+
+    assertThat(validator.validate(spec)).as("router istio (the policy names none)").isEmpty();
+    assertThat(validator.validate(spec, RouterKind.GATEWAY_API)).as("default gateway-api")
+        .extracting(ReleasePolicyValidator.Violation::field).containsExactly(field);
+    spec.setRouter(RouterKind.GATEWAY_API);
+    assertThat(validator.validate(spec, RouterKind.ISTIO)).as("named gateway-api")
+        .extracting(ReleasePolicyValidator.Violation::toString).singleElement().asString()
+        .startsWith(field + ": ").contains("gateway-api");
+  }
+
+  @Test
+  void whatMapsToAnHttpRouteIsValidForGatewayApi() {
+    ReleasePolicySpec spec = ReleasePolicyFixtures.spec();
+    spec.setRouter(RouterKind.GATEWAY_API);
+    spec.setService(new ServiceSpec("checkout", "checkout.example.com", 8080, List.of("mesh", "edge/public", "internal"),
+        List.of("*.checkout.example.org"), new ServiceSpec.Retries(null, "2s", null), "1m30s"));
+
+    assertThat(validator.validate(spec)).isEmpty();
+  }
+
   @Test
   void aCustomQueryNamesItsUnknownPlaceholdersAndTheKnownOnes() {
     ReleasePolicySpec spec = ReleasePolicyFixtures.spec();

@@ -16,7 +16,7 @@ import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import io.keelson.release.istio.IstioRouter;
-import io.keelson.release.prometheus.IstioTelemetry;
+import io.keelson.testkit.IstioTelemetry;
 import io.keelson.release.prometheus.PrometheusProvider;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.release.analysis.Analysis;
@@ -17,13 +15,11 @@ import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.api.Verdict;
-import io.keelson.release.deploy.ObjectId;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
-import io.keelson.release.deploy.ReleaseAwareRender.ReleaseState;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.model.TemplateHash;
-import io.keelson.release.prometheus.IstioTelemetry;
+import io.keelson.testkit.IstioTelemetry;
 import io.keelson.release.prometheus.PrometheusProvider;
 import io.keelson.release.strategy.ReleaseEvent;
 import io.keelson.release.traffic.PolicyRef;
@@ -32,10 +28,14 @@ import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.PrometheusExtension;
 import io.keelson.testkit.PrometheusServer;
 import io.keelson.testkit.TestNamespace;
+import io.keelson.testkit.Waiter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -154,22 +154,117 @@ class ReleaseControllerIT {
     assertThat(fixture.routes()).isEqualTo(Routes.STABLE);
   }
 
-  /** Everything a release needs, and the loop that ticks it as the agent would. */
+  @Test
+  void aCheckMeasuringInfinityFailsTheStepAndItsStatusIsWritten(KubernetesClient client, TestNamespace ns,
+      PrometheusServer prometheus) throws Exception {
+    // Prometheus answers 1/0 with +Inf; JSON has no infinity and the CRD declares the value a number.
+    String infinite = POLICY.replace("      errorRate: {max: 0.05}\n",
+        "      errorRate: {max: 0.05}\n    - name: infinite\n      custom: {query: \"1/0\", max: 1}\n");
+    assertThat(infinite).contains("name: infinite");
+    Fixture fixture = setUp(client, ns, prometheus, infinite, 0.0, true);
+
+    ReleasePolicyStatus failed = fixture.tickUntil(s -> s.getPhase() == ReleasePhase.Failed, Duration.ofSeconds(30));
+
+    assertThat(failed.getEvidence()).anySatisfy(e -> {
+      assertThat(e.check()).isEqualTo("infinite");
+      assertThat(e.verdict()).isEqualTo(Verdict.FAIL);
+      assertThat(e.value()).isNull();
+      assertThat(e.message()).contains("+Inf");
+    });
+    assertThat(failed.getReason()).contains("infinite");
+    assertThat(fixture.routes()).isEqualTo(Routes.STABLE);
+  }
+
+  @Test
+  void aRefusedStatusWriteIsReportedAndRetriedUntilItIsWritten(KubernetesClient client, TestNamespace ns,
+      PrometheusServer prometheus) throws Exception {
+    Fixture fixture = setUp(client, ns, prometheus, POLICY, 0.0, true);
+    // The API server's own admission refuses every status write of this namespace's policies for a while.
+    String name = "refuse-status-" + ns.name();
+    client.resource(refusingStatusWrites(name)).create();
+    client.resource(refusingStatusWritesIn(name, ns.name())).create();
+    ReleaseController controller = new ReleaseController(client, fixture.reconciler, Set.of(ns.name()),
+        Clock.systemUTC());
+    try (controller) {
+      ReleaseReconciler.Tick refused = Waiter.await("a refused status write", Duration.ofSeconds(30),
+          Duration.ofMillis(200), () -> {
+            controller.observed("git", List.of(fixture.playRender()), "r2");
+            return controller.tick().stream().map(ReleaseController.Ticked::tick)
+                .filter(tick -> tick.failure().isPresent()).findFirst().orElse(null);
+          }, () -> null);
+      assertThat(refused.failure().orElseThrow()).contains("status not written").contains("refused by the test");
+      assertThat(controller.lastTicks()).singleElement().satisfies(tick -> assertThat(tick.failure()).isPresent());
+      String version = fixture.resourceVersion();
+      assertThat(controller.tick()).singleElement().satisfies(ticked -> assertThat(ticked.tick().failure()).isPresent());
+      assertThat(fixture.resourceVersion()).as("nothing written while refused").isEqualTo(version);
+
+      client.resource(refusingStatusWritesIn(name, ns.name())).delete();
+      client.resource(refusingStatusWrites(name)).delete();
+      ReleaseReconciler.Tick written = Waiter.await("the status written on a later tick", Duration.ofSeconds(30),
+          Duration.ofMillis(200), () -> {
+            controller.observed("git", List.of(fixture.playRender()), "r2");
+            ReleaseReconciler.Tick tick = controller.tick().get(0).tick();
+            return tick.failure().isEmpty() && !fixture.resourceVersion().equals(version) ? tick : null;
+          }, () -> null);
+      assertThat(fixture.live()).isEqualTo(written.status());
+      assertThat(controller.lastTicks()).singleElement().satisfies(tick -> assertThat(tick.failure()).isEmpty());
+    }
+  }
+
+  private static GenericKubernetesResource refusingStatusWrites(String name) {
+    return yaml("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: %s}
+        spec:
+          failurePolicy: Fail
+          matchConstraints:
+            resourceRules:
+              - apiGroups: [keelson.io]
+                apiVersions: ["*"]
+                operations: [UPDATE]
+                resources: [releasepolicies/status]
+          validations:
+            - expression: "false"
+              message: refused by the test
+        """.formatted(name));
+  }
+
+  private static GenericKubernetesResource refusingStatusWritesIn(String name, String namespace) {
+    return yaml("""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata: {name: %1$s}
+        spec:
+          policyName: %1$s
+          validationActions: [Deny]
+          matchResources:
+            namespaceSelector:
+              matchLabels: {kubernetes.io/metadata.name: %2$s}
+        """.formatted(name, namespace));
+  }
+
+  /**
+   * Everything a release needs, and the loop that ticks it as the agent would: Git declares the stable
+   * template first, then the candidate; the real {@link ReleaseAwareRender} turns that and the live status
+   * into the objects the agent would apply; the test applies them and marks the Deployments ready, as no
+   * kubelet runs here.
+   */
   private final class Fixture {
     final KubernetesClient client;
     final TestNamespace ns;
     final PrometheusServer prometheus;
     final PolicyKey key;
-    final PodTemplateSpec stableTemplate = template(STABLE_IMAGE);
-    final PodTemplateSpec candidateTemplate = template(CANDIDATE_IMAGE);
-    final String stableHash = TemplateHash.of(stableTemplate);
-    final String candidateHash = TemplateHash.of(candidateTemplate);
+    final GenericKubernetesResource policy;
+    final String candidateHash = TemplateHash.of(withLabel(template(CANDIDATE_IMAGE), "cart"));
+    final ReleaseAwareRender render = new ReleaseAwareRender();
     ReleaseReconciler reconciler;
 
-    Fixture(KubernetesClient client, TestNamespace ns, PrometheusServer prometheus) {
+    Fixture(KubernetesClient client, TestNamespace ns, PrometheusServer prometheus, GenericKubernetesResource policy) {
       this.client = client;
       this.ns = ns;
       this.prometheus = prometheus;
+      this.policy = policy;
       this.key = new PolicyKey(ns.name(), "cart");
       this.reconciler = newReconciler();
     }
@@ -180,29 +275,21 @@ class ReleaseControllerIT {
           Clock.systemUTC());
     }
 
-    /** One tick, with render's view of where the release stands (derived from the status, as render does). */
+    String resourceVersion() {
+      return client.resources(ReleasePolicy.class).inNamespace(ns.name()).withName("cart").get().getMetadata()
+          .getResourceVersion();
+    }
+
+    ReleasePolicyStatus live() {
+      ReleasePolicy live = client.resources(ReleasePolicy.class).inNamespace(ns.name()).withName("cart").get();
+      return live.getStatus() == null ? new ReleasePolicyStatus() : live.getStatus();
+    }
+
+    /** One tick, with what render emitted for the revision and the live status. */
     ReleasePolicyStatus tick() {
-      ReleasePolicy policy = client.resources(ReleasePolicy.class).inNamespace(ns.name()).withName("cart").get();
-      ReleasePolicyStatus status = policy.getStatus();
-      ReleaseState state;
-      if (status == null || status.getStableTemplate() == null) {
-        state = ReleaseState.UNRELEASED;
-      } else if (status.getPhase() == ReleasePhase.Promoting) {
-        state = ReleaseState.PROMOTING;
-      } else if (status.getPhase() == ReleasePhase.Failed || status.getPhase() == ReleasePhase.RollingBack) {
-        state = ReleaseState.HELD_BACK;
-      } else if (candidateHash.equals(TemplateHash.of(status.getStableTemplate()))) {
-        state = ReleaseState.STEADY;
-      } else {
-        state = ReleaseState.CANARY;
-      }
-      playRender(state);
-      // First sight: render reports the stable template as Git's until the controller records it.
-      boolean first = state == ReleaseState.UNRELEASED;
-      ReleaseAwareRender.Release release = new ReleaseAwareRender.Release(key,
-          new ObjectId("apps/v1", "Deployment", ns.name(), "cart"), state, first ? stableHash : candidateHash,
-          first ? null : stableHash, first ? stableTemplate : candidateTemplate);
-      return reconciler.reconcile(key, release, first ? "r1" : "r2").orElseThrow().status();
+      ReleasePolicyStatus status = live();
+      boolean first = status.getStableTemplate() == null;
+      return reconciler.reconcile(key, playRender(), first ? "r1" : "r2").orElseThrow().status();
     }
 
     ReleasePolicyStatus tickUntil(java.util.function.Predicate<ReleasePolicyStatus> done, Duration timeout)
@@ -221,28 +308,58 @@ class ReleaseControllerIT {
     }
 
     Routes routes() {
-      ReleasePolicy policy = client.resources(ReleasePolicy.class).inNamespace(ns.name()).withName("cart").get();
-      return new IstioRouter(client).current(PolicyRef.of(policy)).orElseThrow();
+      ReleasePolicy live = client.resources(ReleasePolicy.class).inNamespace(ns.name()).withName("cart").get();
+      return new IstioRouter(client).current(PolicyRef.of(live)).orElseThrow();
     }
 
-    /** The agent's render: stable keeps the released template (or rolls when promoting), the canary runs. */
-    void playRender(ReleaseState state) {
-      boolean promoting = state == ReleaseState.PROMOTING || state == ReleaseState.STEADY;
-      ready(deployment("cart", Map.of("app", "cart"), promoting ? candidateTemplate : stableTemplate,
-          promoting ? candidateHash : stableHash));
-      if (state == ReleaseState.CANARY || state == ReleaseState.PROMOTING) {
-        ready(deployment("cart-canary", Map.of("app", "cart-canary"), withLabel(candidateTemplate, "cart-canary"),
-            candidateHash));
+    /**
+     * The agent's part: render Git (the stable image until a stable template is recorded, then the candidate)
+     * with the live status, apply the Deployments and Services, remove a canary render no longer emits, and
+     * mark the Deployments ready.
+     */
+    ReleaseAwareRender.Release playRender() {
+      ReleasePolicyStatus status = live();
+      String image = status.getStableTemplate() == null ? STABLE_IMAGE : CANDIDATE_IMAGE;
+      ReleaseAwareRender.Result result = render.apply(List.of(policy, service("cart"), deployment(image)),
+          Map.of(key, status));
+      assertThat(result.problems()).isEmpty();
+      boolean canary = false;
+      for (GenericKubernetesResource object : result.objects()) {
+        if (object.getKind().equals("Deployment") || object.getKind().equals("Service")) {
+          client.resource(object).fieldManager("keelson").forceConflicts().serverSideApply();
+          canary |= object.getMetadata().getName().equals("cart-canary") && object.getKind().equals("Deployment");
+        }
       }
+      if (!canary) {
+        client.apps().deployments().inNamespace(ns.name()).withName("cart-canary").delete();
+      }
+      client.apps().deployments().inNamespace(ns.name()).list().getItems().forEach(this::ready);
+      return result.releases().get(0);
     }
 
-    private Deployment deployment(String name, Map<String, String> selector, PodTemplateSpec template, String hash) {
-      Deployment desired = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns.name())
-          .withAnnotations(Map.of(ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION, hash,
-              ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, hash)).endMetadata()
-          .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(selector).endSelector()
-          .withTemplate(withLabel(template, selector.get("app"))).endSpec().build();
-      return client.resource(desired).fieldManager("keelson").forceConflicts().serverSideApply();
+    private GenericKubernetesResource deployment(String image) {
+      return yaml("""
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: cart, namespace: %s}
+          spec:
+            replicas: 1
+            selector: {matchLabels: {app: cart}}
+            template:
+              metadata: {labels: {app: cart}}
+              spec: {containers: [{name: app, image: "%s"}]}
+          """.formatted(ns.name(), image));
+    }
+
+    private GenericKubernetesResource service(String name) {
+      return yaml("""
+          apiVersion: v1
+          kind: Service
+          metadata: {name: %1$s, namespace: %2$s}
+          spec:
+            selector: {app: %1$s}
+            ports: [{name: http, port: 80}]
+          """.formatted(name, ns.name()));
     }
 
     private void ready(Deployment deployment) {
@@ -254,13 +371,12 @@ class ReleaseControllerIT {
 
   private Fixture setUp(KubernetesClient client, TestNamespace ns, PrometheusServer prometheus, double canaryErrors,
       boolean canaryTraffic) throws Exception {
-    for (String name : List.of("cart", "cart-canary")) {
-      Service service = new ServiceBuilder().withNewMetadata().withName(name).withNamespace(ns.name()).endMetadata()
-          .withNewSpec().withSelector(Map.of("app", name)).addNewPort().withName("http").withPort(80).endPort()
-          .endSpec().build();
-      client.resource(service).create();
-    }
-    ReleasePolicy policy = new ObjectMapper(new YAMLFactory()).readValue(POLICY, ReleasePolicy.class);
+    return setUp(client, ns, prometheus, POLICY, canaryErrors, canaryTraffic);
+  }
+
+  private Fixture setUp(KubernetesClient client, TestNamespace ns, PrometheusServer prometheus, String policyYaml,
+      double canaryErrors, boolean canaryTraffic) throws Exception {
+    GenericKubernetesResource policy = yaml(policyYaml);
     policy.getMetadata().setNamespace(ns.name());
     client.resource(policy).fieldManager("keelson").forceConflicts().serverSideApply();
 
@@ -275,10 +391,18 @@ class ReleaseControllerIT {
       }
     }, 0, 100, TimeUnit.MILLISECONDS);
 
-    Fixture fixture = new Fixture(client, ns, prometheus);
+    Fixture fixture = new Fixture(client, ns, prometheus, policy);
     ReleasePolicyStatus recorded = fixture.tick();
     assertThat(recorded.getStableTemplate()).as("the first tick records the released template").isNotNull();
     return fixture;
+  }
+
+  private static GenericKubernetesResource yaml(String text) {
+    try {
+      return new ObjectMapper(new YAMLFactory()).readValue(text, GenericKubernetesResource.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static PodTemplateSpec template(String image) {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.keelson.release.api.ReleaseIdentity;
 import io.keelson.release.api.ReleasePhase;
+import io.keelson.release.api.RouterKind;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.deploy.ReleaseAwareRender.Problem;
 import io.keelson.release.deploy.ReleaseAwareRender.ReleaseState;
@@ -194,6 +195,10 @@ class ReleaseAwareRenderTest {
     GenericKubernetesResource unknownField = policy("checkout-release", "checkout");
     Manifests.spec(unknownField).put("stepWieght", 5);
     Manifests.spec(unknownField).put("target", Map.of("name", "checkout"));
+    GenericKubernetesResource gatewayApiWithRetries = policy("checkout-release", "checkout");
+    Manifests.spec(gatewayApiWithRetries).put("router", "gateway-api");
+    Manifests.spec(gatewayApiWithRetries).put("service", Map.of("name", "checkout", "port", 80,
+        "retries", Map.of("attempts", 3)));
     return Stream.of(
         Arguments.of("two policies govern one Deployment",
             List.of(policy("checkout-release", "checkout"), policy("checkout-other", "checkout"),
@@ -222,6 +227,32 @@ class ReleaseAwareRenderTest {
                 """)),
             List.of(new ObjectId("networking.istio.io/v1", "DestinationRule", NS, "checkout"),
                 policyId("checkout-release")), "DestinationRule checkout"),
+        Arguments.of("an HTTPRoute is attached to the policy's Service",
+            withGit(parse("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: checkout-mesh, namespace: shop}
+                spec:
+                  parentRefs: [{group: "", kind: Service, name: checkout, port: 80}]
+                  rules: [{backendRefs: [{name: checkout, port: 80}]}]
+                """)),
+            List.of(new ObjectId("gateway.networking.k8s.io/v1", "HTTPRoute", NS, "checkout-mesh"),
+                policyId("checkout-release")), "HTTPRoute checkout-mesh is attached to Service checkout"),
+        Arguments.of("an HTTPRoute at a Gateway routes the policy's host",
+            withGit(parse("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: checkout-public, namespace: edge}
+                spec:
+                  parentRefs: [{name: public}]
+                  hostnames: [checkout.shop.svc.cluster.local]
+                  rules: [{backendRefs: [{name: checkout, namespace: shop, port: 80}]}]
+                """)),
+            List.of(new ObjectId("gateway.networking.k8s.io/v1", "HTTPRoute", "edge", "checkout-public"),
+                policyId("checkout-release")), "routes host checkout.shop.svc.cluster.local"),
+        Arguments.of("the policy's router cannot carry its retries",
+            List.of(gatewayApiWithRetries, service("checkout"), deployment("checkout", V2)),
+            List.of(policyId("checkout-release")), "spec.service.retries.attempts"),
         Arguments.of("Git declares the canary Deployment's name",
             withGit(deployment("checkout-canary", V1)),
             List.of(new ObjectId("apps/v1", "Deployment", NS, "checkout-canary"), policyId("checkout-release")),
@@ -264,6 +295,18 @@ class ReleaseAwareRenderTest {
                 metadata: {name: checkout, namespace: elsewhere}
                 spec: {hosts: [checkout]}
                 """)),
+        Arguments.of("an HTTPRoute attached to another Service", parse("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: payments, namespace: shop}
+            spec: {parentRefs: [{group: "", kind: Service, name: payments}]}
+            """)),
+        Arguments.of("an HTTPRoute attached to the same Service name in another namespace", parse("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: checkout, namespace: elsewhere}
+            spec: {parentRefs: [{group: "", kind: Service, name: checkout}]}
+            """)),
         Arguments.of("a Gateway is no routing object", parse("""
             apiVersion: networking.istio.io/v1
             kind: Gateway
@@ -292,6 +335,18 @@ class ReleaseAwareRenderTest {
   }
 
   @Test
+  void retriesAreRefusedWhenTheConfiguredDefaultRouterIsGatewayApi() {
+    GenericKubernetesResource policy = policy("checkout-release", "checkout");
+    Manifests.spec(policy).put("service", Map.of("name", "checkout", "port", 80, "retries", Map.of("attempts", 3)));
+    List<GenericKubernetesResource> git = List.of(policy, service("checkout"), deployment("checkout", V2));
+
+    assertThat(render.apply(git, Map.of()).problems()).as("Istio, the default default, has retries").isEmpty();
+    assertThat(new ReleaseAwareRender(RouterKind.GATEWAY_API).apply(git, Map.of()).problems())
+        .extracting(Problem::message).singleElement().asString()
+        .contains("spec.service.retries.attempts", "router gateway-api");
+  }
+
+  @Test
   void aDeploymentNoPolicyGovernsIsLeftAlone() {
     List<GenericKubernetesResource> git = List.of(service("cart"), deployment("cart", V2));
 
@@ -300,6 +355,61 @@ class ReleaseAwareRenderTest {
     assertThat(result.objects()).isEqualTo(git);
     assertThat(result.problems()).isEmpty();
     assertThat(result.releases()).isEmpty();
+  }
+
+  /** Stable V1; a release of V2 in each phase, or none (Idle with V1, Succeeded with V2). */
+  static Stream<ReleasePolicyStatus> recordedReleases() {
+    return Stream.of(ReleasePhase.values()).map(phase -> {
+      boolean done = phase == ReleasePhase.Idle || phase == ReleasePhase.Succeeded;
+      String stable = phase == ReleasePhase.Succeeded ? V2 : V1;
+      ReleasePolicyStatus status = status(stable, phase, done ? null : V2);
+      if (!done && phase != ReleasePhase.Failed) {
+        status.setCandidateTemplate(template(deployment("checkout", V2)));
+      }
+      return status;
+    });
+  }
+
+  @ParameterizedTest
+  @MethodSource("recordedReleases")
+  void whatRenderLastEmittedFollowsFromTheStatusAsIfGitStillDeclaredItsRelease(ReleasePolicyStatus status) {
+    String declared = status.getCandidate() != null || status.getPhase() == ReleasePhase.Succeeded ? V2 : V1;
+    ReleaseAwareRender.Release rendered = render.apply(gitRevision(declared), Map.of(KEY, status)).releases().get(0);
+
+    ReleaseAwareRender.Release last = ReleaseAwareRender.lastRendered(KEY, "checkout", status).orElseThrow();
+
+    assertThat(last.state()).as(status.getPhase().name()).isEqualTo(rendered.state());
+    assertThat(last.gitTemplateHash()).isEqualTo(rendered.gitTemplateHash());
+    assertThat(last.stableTemplateHash()).isEqualTo(rendered.stableTemplateHash());
+    assertThat(last.deployment()).isEqualTo(rendered.deployment());
+    if (status.getPhase() != ReleasePhase.Failed) {
+      assertThat(TemplateHash.of(last.gitTemplate())).isEqualTo(rendered.gitTemplateHash());
+    }
+  }
+
+  @Test
+  void nothingWasRenderedForAPolicyNeverReleased() {
+    assertThat(ReleaseAwareRender.lastRendered(KEY, "checkout", null)).isEmpty();
+    assertThat(ReleaseAwareRender.lastRendered(KEY, "checkout", status(null, ReleasePhase.Idle, null))).isEmpty();
+  }
+
+  @Test
+  void promotionRollbackAndANewStableChangeWhatRenderEmitsButAStepDoesNot() {
+    ReleasePolicyStatus progressing = status(V1, ReleasePhase.Progressing, V2);
+    ReleasePolicyStatus nextStep = status(V1, ReleasePhase.Progressing, V2);
+    nextStep.setStep(2);
+    nextStep.setCanaryWeight(60);
+
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, nextStep)).isTrue();
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Testing, V2))).isTrue();
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Promoting, V2))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(status(V1, ReleasePhase.Promoting, V2),
+        status(V1, ReleasePhase.RollingBack, V2))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(status(V1, ReleasePhase.Promoting, V2),
+        status(V2, ReleasePhase.Succeeded, null))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(progressing, status(V1, ReleasePhase.Progressing, V3))).isFalse();
+    assertThat(ReleaseAwareRender.rendersAlike(new ReleasePolicyStatus(), status(V1, ReleasePhase.Idle, null)))
+        .as("the first stable template recorded").isFalse();
   }
 
   private static List<GenericKubernetesResource> gitRevision(String image) {

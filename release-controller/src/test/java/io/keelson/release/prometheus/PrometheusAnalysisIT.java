@@ -7,6 +7,7 @@ import io.keelson.release.analysis.CheckContext;
 import io.keelson.release.analysis.Measurement;
 import io.keelson.release.api.Check;
 import io.keelson.release.api.Verdict;
+import io.keelson.testkit.IstioTelemetry;
 import io.keelson.testkit.LoopbackPorts;
 import io.keelson.testkit.PrometheusExtension;
 import io.keelson.testkit.PrometheusServer;
@@ -48,10 +49,10 @@ class PrometheusAnalysisIT {
     }
   }
 
-  /** Lets at least one scrape of the unchanged counters land inside the window before traffic starts. */
-  private static Instant startWindow() throws InterruptedException {
+  /** A window start with a scrape of the unchanged counters inside the window before traffic starts. */
+  private static Instant startWindow(IstioTelemetry istio) {
     Instant start = Instant.now();
-    Thread.sleep(1200);
+    istio.awaitScrapeAfter(start);
     return start;
   }
 
@@ -67,7 +68,7 @@ class PrometheusAnalysisIT {
   void aCanaryWithTenPercent5xxFailsAndAHealthyCanaryPasses(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "errors",
         "shop", "shop-canary", "cart", "cart-canary")) {
-      Instant start = startWindow();
+      Instant start = startWindow(istio);
       drive(() -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 9, "200", 20);
@@ -98,7 +99,7 @@ class PrometheusAnalysisIT {
   void aSlowCanaryFailsTheLatencyChecksAndAFastOnePasses(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "latency",
         "shop", "shop-canary", "cart", "cart-canary")) {
-      Instant start = startWindow();
+      Instant start = startWindow(istio);
       drive(() -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 10, "200", 400);
@@ -127,11 +128,10 @@ class PrometheusAnalysisIT {
   void tooLittleTrafficOrNoneIsInconclusiveNeverAPass(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "quiet", "shop", "shop-canary", "cart",
         "cart-canary")) {
-      Instant start = startWindow();
+      Instant start = startWindow(istio);
       istio.serve("shop-canary", 5, "200", 20);
       istio.awaitScraped();
-      Thread.sleep(1200);
-      Instant end = Instant.now();
+      Instant end = istio.awaitScrapeAfter(Instant.now());
 
       List<Measurement> few = analysis(prometheus).run(List.of(ERROR_RATE),
           CheckContext.forDeployment("quiet", "shop", start, end));
@@ -170,16 +170,16 @@ class PrometheusAnalysisIT {
   @Test
   void theWindowExcludesTrafficFromBeforeItsStart(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "window", "shop", "shop-canary")) {
-      Instant previousStep = startWindow();
+      Instant previousStep = startWindow(istio);
       drive(() -> {
         istio.serve("shop-canary", 5, "200", 20);
         istio.serve("shop-canary", 5, "503", 20);
       });
       istio.awaitScraped();
-      Thread.sleep(1200);
-
-      Instant stepStart = Instant.now();
-      Thread.sleep(1200);
+      // A scrape between the previous step's traffic and this step's start, and one inside this step before
+      // its traffic: the window sees neither the earlier requests nor a gap at its edge.
+      Instant stepStart = istio.awaitScrapeAfter(Instant.now()).plusMillis(1);
+      istio.awaitScrapeAfter(stepStart);
       drive(() -> istio.serve("shop-canary", 10, "200", 20));
       istio.awaitScraped();
       Instant end = Instant.now();

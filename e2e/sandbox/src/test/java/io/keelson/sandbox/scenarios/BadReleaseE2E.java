@@ -7,21 +7,21 @@ import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicyStatus;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 
 /** A bad version: it fails, rolls back on its own, and a revert in Git ends the episode. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BadReleaseE2E extends ShopScenario {
+class BadReleaseE2E extends ReleaseScenario {
 
   private static final Duration INTERVAL = Duration.ofSeconds(4);
 
   static String badCommit;
 
-  @BeforeAll
+  @BeforeParameterizedClassInvocation
   static void andATestRouteThatChecksLatencyOnly() {
     // Errors then surface only under production weight: the rollback at a weighted step is what is shown.
     String commit = shop.repo().edit("policies/cart.yaml",

@@ -5,11 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.keelson.release.api.RouterKind;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What service teams do to the config repository, and what the agent does about hands on the cluster. */
 class ConfigRepositoryE2E extends ShopScenario {
+
+  @BeforeAll
+  static void givenTheShop() {
+    givenTheShopRunningItsStableCart(RouterKind.ISTIO);
+  }
+
+  @AfterAll
+  static void stopTheShop() {
+    stopTheSandbox();
+  }
 
   @Test
   void whenAMalformedManifestIsCommitted_thenItIsRejectedWithFileAndLineWhileProductionKeepsServing() {

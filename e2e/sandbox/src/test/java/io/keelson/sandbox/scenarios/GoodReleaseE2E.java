@@ -7,7 +7,7 @@ import io.keelson.release.api.ReleasePolicyStatus;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class GoodReleaseE2E extends ShopScenario {
+class GoodReleaseE2E extends ReleaseScenario {
 
   @Test
   void whenAHealthyVersionIsCommitted_thenItPassesTheTestRouteEveryStepAndIsPromoted() {

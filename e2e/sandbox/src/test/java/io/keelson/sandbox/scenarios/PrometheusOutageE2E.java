@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class PrometheusOutageE2E extends ShopScenario {
+class PrometheusOutageE2E extends ReleaseScenario {
 
   private static final Duration ERROR_BUDGET = Duration.ofSeconds(8);
 

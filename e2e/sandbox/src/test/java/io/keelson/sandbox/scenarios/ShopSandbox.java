@@ -7,6 +7,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.RouterKind;
+import io.keelson.release.gatewayapi.GatewayApiRouter;
+import io.keelson.release.istio.IstioRouter;
+import io.keelson.release.traffic.PolicyRef;
+import io.keelson.release.traffic.Routes;
+import io.keelson.release.traffic.TrafficRouter;
 import io.keelson.sandbox.Sandbox;
 import io.keelson.sandbox.SandboxOptions;
 import io.keelson.sandbox.SandboxRepo;
@@ -45,22 +51,29 @@ final class ShopSandbox implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final Sandbox sandbox;
+  private final TrafficRouter router;
+  private volatile PolicyRef policy;
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
   private final AtomicInteger maxCanaryWeight = new AtomicInteger(-1);
   private final long startedMillis;
 
   private ShopSandbox(Sandbox sandbox, long startedMillis) {
     this.sandbox = sandbox;
+    this.router = sandbox.options().router() == RouterKind.GATEWAY_API ? new GatewayApiRouter(sandbox.client())
+        : new IstioRouter(sandbox.client());
     this.startedMillis = startedMillis;
     sampler.scheduleAtFixedRate(this::sampleCanaryWeight, 0, 100, TimeUnit.MILLISECONDS);
   }
 
-  /** Given: the shop is deployed from the seed, the cart policy is the fast one, and the stable cart serves. */
-  static ShopSandbox start(Path directory) {
+  /**
+   * Given: the shop is deployed from the seed, the cart policy is the fast one and routed by {@code router} (the
+   * agent's default), and the stable cart serves.
+   */
+  static ShopSandbox start(Path directory, RouterKind router) {
     long started = System.nanoTime();
     SandboxRepo repo = SandboxRepo.openOrSeed(directory.resolve("config"), ProjectTools.projectRoot());
     repo.write("policies/cart.yaml", resource("scenarios/cart-policy.yaml"), "Release cart in seconds");
-    Sandbox sandbox = Sandbox.start(SandboxOptions.forScenarios(directory));
+    Sandbox sandbox = Sandbox.start(SandboxOptions.forScenarios(directory).withRouter(router));
     ShopSandbox shop = new ShopSandbox(sandbox, (System.nanoTime() - started) / 1_000_000);
     try {
       shop.awaitApplied(repo.head(), Duration.ofSeconds(90));
@@ -130,9 +143,12 @@ final class ShopSandbox implements AutoCloseable {
         () -> commit.equals(source().path("applied").path("sha").asText()) ? Boolean.TRUE : null);
   }
 
+  ReleasePolicy policy() {
+    return sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY).get();
+  }
+
   ReleasePolicyStatus release() {
-    ReleasePolicy policy = sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY)
-        .get();
+    ReleasePolicy policy = policy();
     return policy == null || policy.getStatus() == null ? new ReleasePolicyStatus() : policy.getStatus();
   }
 
@@ -163,7 +179,7 @@ final class ShopSandbox implements AutoCloseable {
     });
   }
 
-  /** The highest weight the VirtualService has given the canary since the sandbox started (-1: none yet). */
+  /** The highest weight the routing object has given the canary since the sandbox started (-1: none yet). */
   int maxCanaryWeight() {
     return maxCanaryWeight.get();
   }
@@ -172,24 +188,33 @@ final class ShopSandbox implements AutoCloseable {
     maxCanaryWeight.set(-1);
   }
 
-  /** The canary's weight in the weighted route of the release controller's VirtualService, or -1. */
+  /**
+   * The canary's weight as the release controller's live routing object (VirtualService or HTTPRoute) gives
+   * it, read the way the data plane reads it; -1 when the object does not exist.
+   */
   int canaryWeight() {
-    GenericKubernetesResource service = sandbox.client().genericKubernetesResources("networking.istio.io/v1",
-        "VirtualService").inNamespace(NAMESPACE).withName("keelson-" + POLICY).get();
-    if (service == null) {
-      return -1;
-    }
-    JsonNode spec = JSON.valueToTree(service.getAdditionalProperties().get("spec"));
-    for (JsonNode route : spec.path("http")) {
-      if (!route.has("match")) {
-        for (JsonNode destination : route.path("route")) {
-          if (destination.path("destination").path("host").asText().startsWith(POLICY + "-canary")) {
-            return destination.path("weight").asInt(0);
-          }
-        }
+    if (policy == null) {
+      ReleasePolicy live = sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY)
+          .get();
+      if (live == null) {
+        return -1;
       }
+      policy = PolicyRef.of(live);
     }
-    return -1;
+    return router.current(policy).map(Routes::canaryWeight).orElse(-1);
+  }
+
+  /** The routing object's kind and name, for messages. */
+  String routingObject() {
+    return (router instanceof GatewayApiRouter ? "HTTPRoute" : "VirtualService") + " keelson-" + POLICY;
+  }
+
+  /** The release controller's live routing object for the cart policy (VirtualService or HTTPRoute), or null. */
+  GenericKubernetesResource liveRoutingObject() {
+    return (router instanceof GatewayApiRouter
+        ? sandbox.client().genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+        : sandbox.client().genericKubernetesResources("networking.istio.io/v1", "VirtualService"))
+        .inNamespace(NAMESPACE).withName("keelson-" + POLICY).get();
   }
 
   private void sampleCanaryWeight() {
@@ -252,7 +277,7 @@ final class ShopSandbox implements AutoCloseable {
         + "\nagent log:\n" + sandbox.agent().logTail());
   }
 
-  static void sleep(Duration duration) {
+  private static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
     } catch (InterruptedException e) {

@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class TestRouteFailureE2E extends ShopScenario {
+class TestRouteFailureE2E extends ReleaseScenario {
 
   @Test
   void whenAVersionBrokenOnlyForHeaderRoutedTestTrafficIsCommitted_thenItStopsAtTheTestPhaseWithoutProductionWeight() {
@@ -25,7 +25,9 @@ class TestRouteFailureE2E extends ShopScenario {
     // While it is tested, a tester's request reaches the canary and fails; a customer's reaches stable.
     HttpRequest tester = HttpRequest.newBuilder(shop.sandbox.mesh().ingressUrl().resolve("/"))
         .header("X-Keelson-Host", ShopSandbox.CART_HOST).header("x-keelson-canary", "cart").build();
-    assertThat(shop.send(tester).statusCode()).isEqualTo(500);
+    // The status says Testing once the routes are written; the mesh sees them a moment later.
+    shop.await("a tester's request reaching the failing canary", Duration.ofSeconds(5),
+        () -> shop.send(tester).statusCode() == 500 ? Boolean.TRUE : null);
     assertThat(shop.productionErrorRate(20)).isZero();
 
     ReleasePolicyStatus failed = shop.awaitRelease("the release failed", Duration.ofSeconds(60),

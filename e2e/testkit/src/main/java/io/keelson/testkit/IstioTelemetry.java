@@ -1,11 +1,10 @@
-package io.keelson.release.prometheus;
+package io.keelson.testkit;
 
-import io.keelson.testkit.LoopbackExporter;
-import io.keelson.testkit.PrometheusServer;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -59,6 +58,17 @@ public final class IstioTelemetry implements AutoCloseable {
     long expected = served;
     prometheus.awaitQuery("sum(istio_requests_total{destination_workload_namespace=\"" + namespace + "\"})",
         samples -> samples.size() == 1 && samples.get(0).value() == expected, SCRAPED);
+  }
+
+  /**
+   * Waits until Prometheus holds a scrape of this exporter taken at or after {@code instant}: a window
+   * starting or ending there has a sample at its edge. Returns that scrape's time.
+   */
+  public Instant awaitScrapeAfter(Instant instant) {
+    List<PrometheusServer.Sample> samples = prometheus.awaitQuery(
+        "max(timestamp(istio_requests_total{destination_workload_namespace=\"" + namespace + "\"}))",
+        found -> found.size() == 1 && found.get(0).value() * 1000 >= instant.toEpochMilli(), SCRAPED);
+    return Instant.ofEpochMilli(Math.round(samples.get(0).value() * 1000));
   }
 
   private String[] labels(String workload, String code) {

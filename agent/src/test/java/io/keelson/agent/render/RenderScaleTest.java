@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.agent.model.Rendered;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RenderPerformanceTest {
+/**
+ * Render at the scale the agent serves. How long it takes is the benchmark's business (its cold sync renders
+ * the same sizes on a quiet machine); a unit test on a shared build machine asserts only what it produced.
+ */
+class RenderScaleTest {
 
   @TempDir
   Path root;
 
   @Test
-  void rendersFiveThousandObjectsInFiveHundredFilesQuickly() {
+  void rendersFiveThousandObjectsInFiveHundredFiles() {
     Tree tree = new Tree(root);
     for (int file = 0; file < 500; file++) {
       StringBuilder yaml = new StringBuilder();
@@ -40,16 +43,11 @@ class RenderPerformanceTest {
       }
       tree.file("team-" + file / 50 + "/app-" + file + ".yaml", yaml.toString());
     }
-    ManifestRenderer renderer = new ManifestRenderer(RenderOptions.defaults("apps"));
-    renderer.render(root, List.of("."), Kinds.CLUSTER);
-
-    long start = System.nanoTime();
-    Rendered rendered = renderer.render(root, List.of("."), Kinds.CLUSTER);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    Rendered rendered = new ManifestRenderer(RenderOptions.defaults("apps")).render(root, List.of("."), Kinds.CLUSTER);
 
     assertThat(rendered.errors()).isEmpty();
     assertThat(rendered.objects()).hasSize(5000);
-    // The budget is a second; the bound leaves room for a loaded build machine.
-    assertThat(took).isLessThan(Duration.ofSeconds(3));
+    assertThat(rendered.objects().stream().map(o -> o.origin().file()).distinct()).hasSize(500);
+    assertThat(rendered.objects().stream().map(o -> o.ref()).distinct()).hasSize(5000);
   }
 }
