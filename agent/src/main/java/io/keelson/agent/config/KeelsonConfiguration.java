@@ -53,6 +53,11 @@ public class KeelsonConfiguration extends Configuration {
   @JsonProperty
   @Valid
   @NotNull
+  private RenderSettings render = new RenderSettings();
+
+  @JsonProperty
+  @Valid
+  @NotNull
   private LeaderElectionSettings leaderElection = new LeaderElectionSettings();
 
   @JsonProperty
@@ -90,6 +95,10 @@ public class KeelsonConfiguration extends Configuration {
 
   public SecretRef getApiToken() {
     return apiToken;
+  }
+
+  public RenderSettings getRender() {
+    return render;
   }
 
   public LeaderElectionSettings getLeaderElection() {

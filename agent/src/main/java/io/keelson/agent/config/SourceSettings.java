@@ -74,6 +74,11 @@ public class SourceSettings {
 
   @JsonProperty
   @Valid
+  @NotNull
+  private SourceRenderSettings render = new SourceRenderSettings();
+
+  @JsonProperty
+  @Valid
   private CredentialsSettings credentials;
 
   @JsonProperty
@@ -127,6 +132,10 @@ public class SourceSettings {
 
   public PruneSettings getPrune() {
     return prune;
+  }
+
+  public SourceRenderSettings getRender() {
+    return render;
   }
 
   public CredentialsSettings getCredentials() {

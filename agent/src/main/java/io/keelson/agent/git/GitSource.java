@@ -1,6 +1,7 @@
 package io.keelson.agent.git;
 
 import io.keelson.agent.git.GitSourceException.Reason;
+import io.keelson.agent.render.TreeIds;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,8 +159,9 @@ public final class GitSource implements AutoCloseable {
     }
     CommitSignatures.verify(settings.verification(), repo, head);
     boolean changed = pathsChanged(repo, lastAppliedSha, head);
-    Path tree = checkout(repo, head);
-    return new FetchResult(revision(head), tree, changed);
+    Map<String, String> ids = new HashMap<>();
+    Path tree = checkout(repo, head, ids);
+    return new FetchResult(revision(head), tree, changed, TreeIds.of(head.getTree().name(), ids));
   }
 
   @Override
@@ -320,12 +323,12 @@ public final class GitSource implements AutoCloseable {
   }
 
   /** Writes the commit's tree into a temporary directory, then moves it into place and drops old checkouts. */
-  private Path checkout(Repository repo, RevCommit head) {
+  private Path checkout(Repository repo, RevCommit head, Map<String, String> ids) {
     Path tmp = checkouts.resolve(TMP_PREFIX + UUID.randomUUID());
     try {
       Files.createDirectories(tmp);
       TreeCheckout.verify(repo, head.getTree());
-      TreeCheckout.write(repo, head.getTree(), tmp);
+      TreeCheckout.write(repo, head.getTree(), tmp, ids);
       Path done = checkouts.resolve(String.format(Locale.ROOT, "%010d-%s", nextSequence(), head.name()));
       Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
       pruneCheckouts();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -75,14 +76,21 @@ final class TreeCheckout {
     }
   }
 
-  static void write(Repository repo, RevTree tree, Path dir) throws IOException {
+  /** Writes {@code tree} into {@code dir}, recording the object id of every file and directory in {@code ids}. */
+  static void write(Repository repo, RevTree tree, Path dir, Map<String, String> ids) throws IOException {
     Path root = dir.toRealPath();
     Set<String> links = new HashSet<>();
     try (TreeWalk walk = new TreeWalk(repo); ObjectReader reader = repo.newObjectReader()) {
       walk.addTree(tree);
       walk.setRecursive(true);
+      // Directories come after their contents, with their tree ids (for the render cache).
+      walk.setPostOrderTraversal(true);
       while (walk.next()) {
         String path = walk.getPathString();
+        ids.put(path, walk.getObjectId(0).name());
+        if (walk.isPostChildren()) {
+          continue;
+        }
         FileMode mode = walk.getFileMode(0);
         checkSegments(path);
         checkNotThroughLink(path, links);

@@ -13,9 +13,10 @@ import java.util.Set;
  * @param maxTotalBytes largest sum of manifest file sizes in a revision, checked before any is read
  * @param maxAliases most aliases to collections per YAML file (guards against alias bombs)
  * @param maxDocuments most YAML documents per file
+ * @param tools the Kustomize and Helm binaries, their limits and trust
  */
 public record RenderOptions(String defaultNamespace, Set<String> allowedNamespaces, Set<String> deniedKinds,
-    long maxFileBytes, long maxTotalBytes, int maxAliases, int maxDocuments) {
+    long maxFileBytes, long maxTotalBytes, int maxAliases, int maxDocuments, RenderTools tools) {
 
   public static final long DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
   public static final long DEFAULT_MAX_TOTAL_BYTES = 64L * 1024 * 1024;
@@ -33,6 +34,7 @@ public record RenderOptions(String defaultNamespace, Set<String> allowedNamespac
     requirePositive(maxTotalBytes, "maxTotalBytes");
     requirePositive(maxAliases, "maxAliases");
     requirePositive(maxDocuments, "maxDocuments");
+    Objects.requireNonNull(tools, "tools");
     // SnakeYAML counts code points in an int; a larger per-file limit could not be enforced.
     if (maxFileBytes > Integer.MAX_VALUE - 1) {
       throw new IllegalArgumentException("maxFileBytes must be below 2 GiB");
@@ -41,42 +43,47 @@ public record RenderOptions(String defaultNamespace, Set<String> allowedNamespac
 
   public static RenderOptions defaults(String defaultNamespace) {
     return new RenderOptions(defaultNamespace, Set.of(), Set.of(), DEFAULT_MAX_FILE_BYTES,
-        DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_ALIASES, DEFAULT_MAX_DOCUMENTS);
+        DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_ALIASES, DEFAULT_MAX_DOCUMENTS, RenderTools.defaults());
   }
 
   public RenderOptions withDefaultNamespace(String namespace) {
     return new RenderOptions(namespace, allowedNamespaces, deniedKinds, maxFileBytes, maxTotalBytes,
-        maxAliases, maxDocuments);
+        maxAliases, maxDocuments, tools);
   }
 
   public RenderOptions withAllowedNamespaces(Set<String> namespaces) {
     return new RenderOptions(defaultNamespace, namespaces, deniedKinds, maxFileBytes, maxTotalBytes,
-        maxAliases, maxDocuments);
+        maxAliases, maxDocuments, tools);
   }
 
   public RenderOptions withDeniedKinds(Set<String> kinds) {
     return new RenderOptions(defaultNamespace, allowedNamespaces, kinds, maxFileBytes, maxTotalBytes,
-        maxAliases, maxDocuments);
+        maxAliases, maxDocuments, tools);
   }
 
   public RenderOptions withMaxFileBytes(long bytes) {
     return new RenderOptions(defaultNamespace, allowedNamespaces, deniedKinds, bytes, maxTotalBytes,
-        maxAliases, maxDocuments);
+        maxAliases, maxDocuments, tools);
   }
 
   public RenderOptions withMaxTotalBytes(long bytes) {
     return new RenderOptions(defaultNamespace, allowedNamespaces, deniedKinds, maxFileBytes, bytes,
-        maxAliases, maxDocuments);
+        maxAliases, maxDocuments, tools);
   }
 
   public RenderOptions withMaxAliases(int aliases) {
     return new RenderOptions(defaultNamespace, allowedNamespaces, deniedKinds, maxFileBytes, maxTotalBytes,
-        aliases, maxDocuments);
+        aliases, maxDocuments, tools);
   }
 
   public RenderOptions withMaxDocuments(int documents) {
     return new RenderOptions(defaultNamespace, allowedNamespaces, deniedKinds, maxFileBytes, maxTotalBytes,
-        maxAliases, documents);
+        maxAliases, documents, tools);
+  }
+
+  public RenderOptions withTools(RenderTools value) {
+    return new RenderOptions(defaultNamespace, allowedNamespaces, deniedKinds, maxFileBytes, maxTotalBytes,
+        maxAliases, maxDocuments, value);
   }
 
   private static void requirePositive(long value, String name) {

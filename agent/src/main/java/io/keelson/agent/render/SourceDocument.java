@@ -13,6 +13,11 @@ import java.util.Map;
  */
 record SourceDocument(int index, int line, Object content, Map<Object, Integer> mappingLines) {
 
+  /** The same document without line numbers (line 0), for output printed by a tool. */
+  SourceDocument withoutLines() {
+    return new SourceDocument(index, 0, content, Map.of());
+  }
+
   int lineOf(Object mapping) {
     Integer found = mappingLines.get(mapping);
     return found == null ? line : found;

@@ -9,6 +9,7 @@ import io.keelson.agent.git.GitSourceException;
 import io.keelson.agent.git.Revision;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.render.TreeIds;
 import io.keelson.agent.status.SourceViews;
 import io.keelson.agent.sync.DriftCorrection;
 import io.keelson.agent.sync.Snapshot;
@@ -45,6 +46,7 @@ public final class SourceController implements AutoCloseable {
   private volatile SourceView view;
   private Revision fetched;
   private Path tree;
+  private TreeIds ids = TreeIds.NONE;
   private SyncResult.Outcome lastOutcome;
 
   public SourceController(String name, List<String> paths, GitSource git, Synchronizer synchronizer,
@@ -95,6 +97,7 @@ public final class SourceController implements AutoCloseable {
         FetchResult result = git.fetch(appliedSha());
         fetched = result.revision();
         tree = result.tree();
+        ids = result.ids();
         if (!result.pathsChanged()) {
           LOG.info("source {}: {} changes nothing under {}", name, shortSha(fetched.sha()), paths);
         }
@@ -109,7 +112,7 @@ public final class SourceController implements AutoCloseable {
     update(SourceViews.fetched(view, revision, clock.instant()));
     SyncResult result;
     try {
-      result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths));
+      result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths, ids));
     } catch (WriteFence.LeadershipLost e) {
       // Deposed mid-sync: nothing more is written here, not even the status; the next leader syncs again.
       LOG.info("source {}: sync of {} abandoned: {}", name, shortSha(fetched.sha()), e.getMessage());

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,11 @@ public final class ApiDiscovery {
 
   public Optional<Boolean> namespaced(String apiVersion, String kind) {
     return find(apiVersion, kind).map(ResourceDefinitionContext::isNamespaceScoped);
+  }
+
+  /** Every served kind as {@code apps/v1/Deployment}, as of the last refresh. */
+  public Set<String> servedKinds() {
+    return kinds.keySet();
   }
 
   /** Changes whenever a refresh finds that the served kinds, their plurals or scopes changed. */

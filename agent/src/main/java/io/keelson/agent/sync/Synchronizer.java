@@ -14,6 +14,7 @@ import io.keelson.agent.plan.DesiredHash;
 import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.agent.render.RenderOptions;
+import io.keelson.agent.render.SopsStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class Synchronizer implements AutoCloseable {
   private final Clock clock;
   private final ResourceManager manager;
   private final ManifestRenderer renderer;
+  private final DiscoveryCapabilities capabilities;
   private final RenderCache renders = new RenderCache();
   private final RefusedRevisions refusals;
   private final ReleaseTransform transform;
@@ -66,7 +68,9 @@ public final class Synchronizer implements AutoCloseable {
     this.transform = new ReleaseTransform(client, manager, options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
-        .withDeniedKinds(options.deniedKinds()), options.sops());
+        .withDeniedKinds(options.deniedKinds())
+        .withTools(options.tools()), List.of(new SopsStage(options.sops())));
+    this.capabilities = new DiscoveryCapabilities(client, manager.discovery());
     this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
       thread.setDaemon(true);
@@ -114,7 +118,8 @@ public final class Synchronizer implements AutoCloseable {
     manager.discovery().refresh();
     long generation = manager.discovery().generation();
     ReleaseStage.Result staged = transform.apply(renders.render(snapshot, generation,
-        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced)));
+        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced, capabilities,
+            snapshot.ids())));
     Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
       refusals.clear();

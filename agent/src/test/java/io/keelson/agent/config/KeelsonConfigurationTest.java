@@ -43,6 +43,14 @@ class KeelsonConfigurationTest {
       assertThat(source.getPaths()).containsExactly("manifests", "policies");
       assertThat(source.getInterval().toSeconds()).isEqualTo(60);
       assertThat(source.getPrune().toOptions().maxFraction()).isEqualTo(0.5);
+      // Safe by default: no network, no plugins; binaries from PATH unless the environment names them.
+      assertThat(config.getRender().toTools(source.getRender())).satisfies(tools -> {
+        assertThat(tools.kustomizeBinary()).isEqualTo(System.getenv().getOrDefault("KEELSON_KUSTOMIZE", "kustomize"));
+        assertThat(tools.timeout()).hasSeconds(60);
+        assertThat(tools.maxOutputBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(tools.allowNetwork()).isFalse();
+        assertThat(tools.allowPlugins()).isFalse();
+      });
     });
     assertThat(config.getLeaderElection().isEnabled()).isTrue();
     assertThat(config.getReleaseController().getRouter()).isEqualTo(RouterKind.ISTIO);

@@ -200,6 +200,31 @@ class GitSourceIT {
   }
 
   @Test
+  void aFetchGivesTheGitIdsTheRenderCacheKeysOn() throws IOException {
+    repo.write("base/app.yaml", "a: 1\n");
+    repo.write("overlay/patch.yaml", "b: 1\n");
+    repo.commit("one");
+    repo.write("overlay/patch.yaml", "b: 2\n");
+    repo.commit("two");
+
+    try (GitSource source = source(Transport.HTTP, List.of("."))) {
+      FetchResult one = source.fetch(null);
+      String headTwo = source.remoteHead();
+      assertThat(one.revision().sha()).isEqualTo(headTwo);
+      repo.write("overlay/patch.yaml", "b: 3\n");
+      repo.commit("three");
+      FetchResult three = source.fetch(headTwo);
+
+      assertThat(three.ids().id("base")).isPresent().isEqualTo(one.ids().id("base"));
+      assertThat(three.ids().id("base/app.yaml")).isPresent().isEqualTo(one.ids().id("base/app.yaml"));
+      assertThat(three.ids().id("overlay")).isPresent().isNotEqualTo(one.ids().id("overlay"));
+      assertThat(three.ids().id("overlay/patch.yaml")).isNotEqualTo(one.ids().id("overlay/patch.yaml"));
+      assertThat(three.ids().id(".")).isNotEqualTo(one.ids().id("."));
+      assertThat(Files.readString(three.tree().resolve("overlay/patch.yaml"))).isEqualTo("b: 3\n");
+    }
+  }
+
+  @Test
   void annotatedTagsArePeeledToTheirCommit() throws IOException {
     repo.write("deploy/app.yaml", "a: 1\n");
     String tagged = repo.commit("release");

@@ -88,7 +88,7 @@ class TreeCheckoutTest {
   private void write(ObjectId tree) throws IOException {
     Repository repository = repo.repository();
     try (RevWalk walk = new RevWalk(repository)) {
-      TreeCheckout.write(repository, walk.parseTree(tree), checkout);
+      TreeCheckout.write(repository, walk.parseTree(tree), checkout, new java.util.HashMap<>());
     }
   }
 }

@@ -88,6 +88,6 @@ class SopsRenderTest {
   }
 
   private static ManifestRenderer renderer(SopsDecryptor sops) {
-    return new ManifestRenderer(RenderOptions.defaults("apps"), sops);
+    return new ManifestRenderer(RenderOptions.defaults("apps"), List.of(new SopsStage(sops)));
   }
 }

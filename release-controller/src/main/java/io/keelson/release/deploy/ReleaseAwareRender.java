@@ -54,9 +54,6 @@ public final class ReleaseAwareRender {
 
   private static final String ISTIO_GROUP = "networking.istio.io";
   private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
-  /** Reads policy specs strictly: an unknown field in Git is a typo, not something to drop silently. */
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
   /** Copies and converts fabric8 model objects, which keep unknown fields themselves. */
   private static final ObjectMapper LENIENT = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -176,13 +173,14 @@ public final class ReleaseAwareRender {
         problems.add(new Problem(List.of(id), "a ReleasePolicy must have a namespace"));
         continue;
       }
-      ReleasePolicySpec spec;
-      try {
-        spec = MAPPER.convertValue(object.getAdditionalProperties().get("spec"), ReleasePolicySpec.class);
-      } catch (IllegalArgumentException e) {
-        problems.add(new Problem(List.of(id), "spec cannot be read: " + firstLine(e.getMessage())));
+      StrictSpecReader.Read<ReleasePolicySpec> read = StrictSpecReader.read(
+          object.getAdditionalProperties().get("spec"), ReleasePolicySpec.class, "spec");
+      if (read.spec().isEmpty()) {
+        problems.add(new Problem(List.of(id), "invalid ReleasePolicy: " + (read.problems().isEmpty()
+            ? "spec is missing" : String.join("; ", read.problems()))));
         continue;
       }
+      ReleasePolicySpec spec = read.spec().get();
       List<ReleasePolicyValidator.Violation> violations = validator.validate(spec, defaultRouter);
       if (!violations.isEmpty()) {
         problems.add(new Problem(List.of(id), "invalid ReleasePolicy: "

@@ -190,8 +190,11 @@ class ReleaseAwareRenderTest {
         List.of(Map.of("key", "app", "operator", "In", "values", List.of("checkout")))));
     GenericKubernetesResource invalidPolicy = policy("checkout-release", "checkout");
     Manifests.spec(invalidPolicy).put("steps", Map.of("stepWeight", 0));
+    GenericKubernetesResource wrongType = policy("checkout-release", "checkout");
+    Manifests.spec(wrongType).put("steps", Map.of("weights", List.of(10, "lots")));
     GenericKubernetesResource unknownField = policy("checkout-release", "checkout");
     Manifests.spec(unknownField).put("stepWieght", 5);
+    Manifests.spec(unknownField).put("target", Map.of("name", "checkout"));
     GenericKubernetesResource gatewayApiWithRetries = policy("checkout-release", "checkout");
     Manifests.spec(gatewayApiWithRetries).put("router", "gateway-api");
     Manifests.spec(gatewayApiWithRetries).put("service", Map.of("name", "checkout", "port", 80,
@@ -263,7 +266,11 @@ class ReleaseAwareRenderTest {
             List.of(policyId("checkout-release")), "spec.steps.stepWeight"),
         Arguments.of("the policy has an unknown field",
             List.of(unknownField, service("checkout"), deployment("checkout", V2)),
-            List.of(policyId("checkout-release")), "stepWieght"));
+            List.of(policyId("checkout-release")), "invalid ReleasePolicy: unknown field spec.stepWieght; unknown"
+                + " field spec.target (did you mean targetRef?)"),
+        Arguments.of("a field has the wrong type",
+            List.of(wrongType, service("checkout"), deployment("checkout", V2)),
+            List.of(policyId("checkout-release")), "invalid ReleasePolicy: spec.steps.weights[1] must be a number"));
   }
 
   @ParameterizedTest(name = "{0}")

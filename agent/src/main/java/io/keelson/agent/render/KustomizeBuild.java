@@ -1,0 +1,59 @@
+package io.keelson.agent.render;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code kustomize build} of one kustomization directory: checked first ({@link KustomizationTree}), then run
+ * with Kustomize's root-only load restrictor, Helm enabled only when a {@code helmCharts} entry asks for it
+ * (with the pinned Helm and the cluster's version and API versions), and plugins only when trusted.
+ */
+final class KustomizeBuild {
+
+  static final String TOOL = "kustomize build";
+
+  private final RenderTools tools;
+  private final ToolBuild build;
+
+  KustomizeBuild(RenderTools tools, ToolBuild build) {
+    this.tools = tools;
+    this.build = build;
+  }
+
+  /**
+   * The cache key of a build: the tree ids of every directory it reads, and what Helm is told when it
+   * runs; empty when an id is unknown (nothing is cached then).
+   */
+  Optional<String> key(KustomizationTree.Inputs inputs, TreeIds ids, ClusterCapabilities cluster) {
+    StringBuilder key = new StringBuilder(TOOL);
+    for (String directory : inputs.directories()) {
+      Optional<String> id = ids.id(directory);
+      if (id.isEmpty()) {
+        return Optional.empty();
+      }
+      key.append('|').append(directory).append('=').append(id.get());
+    }
+    if (inputs.usesHelm()) {
+      key.append("|helm ").append(cluster.kubeVersion()).append(' ').append(cluster.apiVersions());
+    }
+    return Optional.of(key.toString());
+  }
+
+  ParsedFile run(Path root, Path directory, KustomizationTree.Inputs inputs, ClusterCapabilities cluster) {
+    List<String> command = new ArrayList<>(List.of(tools.kustomizeBinary(), "build",
+        directory.toAbsolutePath().normalize().toString(), "--load-restrictor", "LoadRestrictionsRootOnly"));
+    if (inputs.usesHelm()) {
+      command.addAll(List.of("--enable-helm", "--helm-command", tools.helmBinary()));
+      if (!cluster.kubeVersion().isEmpty()) {
+        command.addAll(List.of("--helm-kube-version", cluster.kubeVersion()));
+      }
+      cluster.apiVersions().forEach(version -> command.addAll(List.of("--helm-api-versions", version)));
+    }
+    if (tools.allowPlugins()) {
+      command.addAll(List.of("--enable-alpha-plugins", "--enable-exec"));
+    }
+    return build.run(TOOL, inputs.file(), command, root);
+  }
+}

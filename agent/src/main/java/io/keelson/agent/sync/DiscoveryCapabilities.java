@@ -1,0 +1,42 @@
+package io.keelson.agent.sync;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keelson.agent.render.ClusterCapabilities;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Helm's view of the cluster from the API server: its version (asked once, the first time a chart is
+ * rendered) and, from discovery, the API versions and kinds it serves.
+ */
+final class DiscoveryCapabilities implements ClusterCapabilities {
+
+  private final KubernetesClient client;
+  private final ApiDiscovery discovery;
+  private volatile String kubeVersion;
+
+  DiscoveryCapabilities(KubernetesClient client, ApiDiscovery discovery) {
+    this.client = client;
+    this.discovery = discovery;
+  }
+
+  @Override
+  public String kubeVersion() {
+    String known = kubeVersion;
+    if (known == null) {
+      known = client.getKubernetesVersion().getGitVersion();
+      kubeVersion = known;
+    }
+    return known;
+  }
+
+  @Override
+  public List<String> apiVersions() {
+    TreeSet<String> versions = new TreeSet<>();
+    for (String kind : discovery.servedKinds()) {
+      versions.add(kind);
+      versions.add(kind.substring(0, kind.lastIndexOf('/')));
+    }
+    return List.copyOf(versions);
+  }
+}
