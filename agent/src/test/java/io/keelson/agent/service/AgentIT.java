@@ -363,6 +363,7 @@ class AgentIT {
           targetRef: {name: cart}
           service: {name: cart, port: 80}
           steps: {weights: [50], interval: 30s}
+          checks: [{name: errors, errorRate: {max: 0.05}}]
         """).write("apps/cart.yaml", """
         apiVersion: apps/v1
         kind: Deployment

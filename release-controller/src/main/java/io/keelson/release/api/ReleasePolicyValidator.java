@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
  */
 public final class ReleasePolicyValidator {
 
+  /** Keep these two in step with the CRD's rules, which carry the same messages. */
+  static final String NO_CHECKS =
+      "a release needs at least one check (built-in or custom); without one it could never pass a step";
+  static final String NO_TEST_GATE = "an empty list leaves the test route without a gate; name at least one check,"
+      + " set testRoute.webhook, or leave checks out to run them all";
+
   private static final Pattern URL = Pattern.compile("^https?://.+");
   /** Gateway API's duration format (GEP-2257): at most four units, each at most five digits. */
   private static final Pattern GATEWAY_API_DURATION = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
@@ -200,6 +206,8 @@ public final class ReleasePolicyValidator {
     }
     if (route.webhook() != null) {
       url("spec.testRoute.webhook", route.webhook(), out);
+    } else if (route.checks() != null && route.checks().isEmpty()) {
+      out.add(new Violation("spec.testRoute.checks", NO_TEST_GATE));
     }
   }
 
@@ -242,7 +250,9 @@ public final class ReleasePolicyValidator {
   }
 
   private static void validateChecks(List<Check> checks, List<Violation> out) {
-    if (checks == null) {
+    if (checks == null || checks.isEmpty()) {
+      // Every weighted step is judged by all checks; with none it never gets a PASS and never promotes.
+      out.add(new Violation("spec.checks", NO_CHECKS));
       return;
     }
     Set<String> names = new HashSet<>();

@@ -174,7 +174,7 @@ public final class ReleaseStrategy {
   private static String rollingBack(Tick tick) {
     if (!tick.liveRoutesAllStable()) {
       return "rolling back " + tick.candidateHash() + ": waiting for the routes to send all traffic to stable (live: "
-          + (tick.observation.routes() == null ? "no VirtualService" : tick.observation.routes()) + ")";
+          + (tick.observation.routes() == null ? "no routing object" : tick.observation.routes()) + ")";
     }
     String failed = tick.candidateHash();
     String reason = tick.next.getReason();

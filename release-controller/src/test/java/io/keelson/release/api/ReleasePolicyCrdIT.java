@@ -109,6 +109,34 @@ class ReleasePolicyCrdIT {
   }
 
   @Test
+  void aPolicyThatCouldNeverPassIsRefusedByBothValidatorsNamingTheField(KubernetesClient client,
+      TestNamespace ns) {
+    Map<String, Consumer<Map<String, Object>>> gateless = new LinkedHashMap<>();
+    gateless.put("no checks", spec -> {
+      spec.remove("testRoute");
+      spec.remove("checks");
+    });
+    gateless.put("an empty check list", spec -> {
+      spec.remove("testRoute");
+      spec.put("checks", List.of());
+    });
+    gateless.put("a test route with no check and no webhook", spec -> spec.put("testRoute",
+        Map.of("header", "x-canary", "match", Map.of("type", "exact", "value", "yes"), "checks", List.of())));
+
+    gateless.forEach((what, breakIt) -> {
+      GenericKubernetesResource policy = generic(ns, breakIt);
+      ReleasePolicyValidator.Violation offline = new ReleasePolicyValidator().validate(
+          ReleasePolicyFixtures.MAPPER.convertValue(policy.getAdditionalProperties().get("spec"),
+              ReleasePolicySpec.class)).get(0);
+      assertThatThrownBy(() -> apply(client, ns, policy)).as(what)
+          .isInstanceOf(KubernetesClientException.class)
+          .hasMessageContaining(offline.field())
+          .hasMessageContaining(offline.message());
+    });
+    assertThat(client.genericKubernetesResources(POLICIES).inNamespace(ns.name()).list().getItems()).isEmpty();
+  }
+
+  @Test
   void whatAnHttpRouteCannotCarryIsRejectedForRouterGatewayApiOnlyByBothValidators(KubernetesClient client,
       TestNamespace ns) {
     Map<String, Consumer<Map<String, Object>>> invalid = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.keelson.release.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -25,8 +26,37 @@ class ReleasePolicyValidatorTest {
     spec.setTargetRef(new TargetRef("checkout"));
     spec.setService(new ServiceSpec("checkout", null, 80, null, null, null, null));
     spec.setSteps(new Steps(null, 10, null, null));
+    spec.setChecks(List.of(errorRate("errors", 0.02)));
 
     assertThat(validator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void aPolicyWithoutChecksIsRefusedBecauseItCouldNeverPass() {
+    for (List<Check> none : Arrays.asList(null, List.<Check>of())) {
+      ReleasePolicySpec spec = ReleasePolicyFixtures.spec();
+      spec.setTestRoute(null);
+      spec.setChecks(none);
+
+      assertThat(validator.validate(spec)).as("checks %s", none).containsExactly(new ReleasePolicyValidator.Violation(
+          "spec.checks", "a release needs at least one check (built-in or custom); without one it could never pass"
+              + " a step"));
+    }
+  }
+
+  @Test
+  void aTestRouteWithAnEmptyCheckListNeedsItsWebhook() {
+    ReleasePolicySpec gateless = ReleasePolicyFixtures.spec();
+    gateless.setTestRoute(new TestRoute("x-canary", new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null,
+        List.of(), null));
+    ReleasePolicySpec webhookOnly = ReleasePolicyFixtures.spec();
+    webhookOnly.setTestRoute(new TestRoute("x-canary", new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null,
+        List.of(), "https://gate.example/test"));
+
+    assertThat(validator.validate(gateless)).extracting(ReleasePolicyValidator.Violation::toString)
+        .containsExactly("spec.testRoute.checks: an empty list leaves the test route without a gate; name at least"
+            + " one check, set testRoute.webhook, or leave checks out to run them all");
+    assertThat(validator.validate(webhookOnly)).isEmpty();
   }
 
   @Test

@@ -99,13 +99,14 @@ final class ReleaseBench implements AutoCloseable {
    * A release of cart from 1.0 (already recorded as stable) to 2.0 (committed, not yet synced) under a policy
    * whose test route lasts 1s and is gated by the webhook at {@code gateUrl} alone. With {@code prometheus},
    * the weighted steps are judged by an error-rate check on the real Prometheus, scraping healthy Istio
-   * telemetry of both workloads the bench serves; without, the release cannot get past its first weight.
+   * telemetry of both workloads the bench serves; without, that check errors and the release cannot get past its
+   * first weight.
    *
    * @param moreSpec further lines of the policy's spec (steps at least), each indented by two spaces
    */
   static ReleaseBench gatedRelease(KubernetesClient client, TestNamespace ns, String gateUrl,
       PrometheusServer prometheus, String moreSpec) {
-    String checks = prometheus == null ? "" : """
+    String checks = """
           checks:
             - {name: errors, minRequests: 1, errorRate: {max: 0.05}}
         """;

@@ -204,8 +204,8 @@ class ReleaseStrategyTest {
         row("RollingBack waits for the live routes", rollingBack("breach"), obs(release(HELD_BACK, V2, H1), TEN),
             RollingBack, Routes.STABLE, "waiting for the routes to send all traffic to stable (live: 10% canary",
             d -> {}),
-        row("RollingBack with no VirtualService is not confirmed", rollingBack("breach"),
-            obs(release(HELD_BACK, V2, H1), null), RollingBack, Routes.STABLE, "no VirtualService", d -> {}),
+        row("RollingBack with no routing object is not confirmed", rollingBack("breach"),
+            obs(release(HELD_BACK, V2, H1), null), RollingBack, Routes.STABLE, "no routing object", d -> {}),
         row("RollingBack fails once routes confirm", rollingBack("breach"),
             obs(release(HELD_BACK, V2, H1), Routes.STABLE), Failed, Routes.STABLE, "failed: " + H2
                 + " rolled back: breach", d -> {

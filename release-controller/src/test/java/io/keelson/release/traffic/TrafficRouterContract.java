@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keelson.release.api.Check;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.RouterKind;
@@ -158,6 +159,7 @@ public abstract class TrafficRouterContract {
     spec.setService(service);
     spec.setTestRoute(testRoute);
     spec.setSteps(new Steps(List.of(10, 50), null, null, "1m"));
+    spec.setChecks(List.of(new Check("errors", null, new Check.ErrorRate(0.05), null, null, null)));
     ReleasePolicy policy = new ReleasePolicy();
     policy.setMetadata(new ObjectMetaBuilder().withName("checkout").withNamespace(ns.name()).build());
     policy.setSpec(spec);
