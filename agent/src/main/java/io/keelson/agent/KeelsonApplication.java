@@ -193,6 +193,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
 
       @Override
       public void stop() {
+        // Syncs in hand (even in a long health wait) are abandoned before their next write, so stop is prompt.
+        fence.close();
         if (leadership != null) {
           leadership.close();
           leaseClient.close();

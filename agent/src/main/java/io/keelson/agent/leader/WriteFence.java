@@ -33,6 +33,7 @@ public final class WriteFence {
   private final LongSupplier nanoTime;
   private long term;
   private boolean leading;
+  private boolean closed;
   private boolean renewedOnce;
   private long lastRenewal;
   private long validUntil;
@@ -63,7 +64,7 @@ public final class WriteFence {
 
   /** True while this replica leads in {@code term} and its renew deadline has not passed. */
   public synchronized boolean holds(Term term) {
-    return leading && this.term == term.number()
+    return leading && !closed && this.term == term.number()
         && (renewDeadline == null || nanoTime.getAsLong() - validUntil < 0);
   }
 
@@ -105,6 +106,14 @@ public final class WriteFence {
     if (renewDeadline != null) {
       validUntil = lastRenewal + renewDeadline.toNanos();
     }
+  }
+
+  /**
+   * This replica is stopping: the fence closes for good, whatever the Lease says, so syncs still in hand
+   * (e.g. in a long health wait) are abandoned before their next write instead of holding up the stop.
+   */
+  public synchronized void close() {
+    closed = true;
   }
 
   /** This replica lost or gave up the Lease. */

@@ -38,6 +38,8 @@ public final class SyncScheduler implements AutoCloseable {
 
   private static final String GROUP = "sources";
   private static final Logger LOG = LoggerFactory.getLogger(SyncScheduler.class);
+  /** How long stopping waits for the syncs in hand: well within Kubernetes' default 30 s grace period. */
+  public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private final Scheduler scheduler;
   private final Map<String, SourceController> sources;
   private final Map<String, RepeatingTask> tasks = new ConcurrentHashMap<>();
@@ -130,13 +132,36 @@ public final class SyncScheduler implements AutoCloseable {
     return true;
   }
 
+  /** Stops for good, waiting up to {@link #SHUTDOWN_GRACE} for the syncs in hand. */
   @Override
   public void close() {
+    close(SHUTDOWN_GRACE);
+  }
+
+  /**
+   * Stops for good, waiting up to {@code grace} for the syncs in hand; close the {@link WriteFence} first so
+   * they end at their next check. One still running after that (e.g. stuck in a Git fetch) is left to die with
+   * the process: it writes nothing more, and the next start resyncs.
+   */
+  public void close(Duration grace) {
     tasks.values().forEach(RepeatingTask::close);
+    Thread stopping = new Thread(() -> {
+      try {
+        scheduler.shutdown(true);
+      } catch (SchedulerException e) {
+        LOG.warn("cannot stop the sync scheduler: {}", e.getMessage());
+      }
+    }, "keelson-scheduler-shutdown");
+    stopping.setDaemon(true);
+    stopping.start();
     try {
-      scheduler.shutdown(true);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot stop the sync scheduler: " + e.getMessage(), e);
+      stopping.join(grace.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopping.isAlive()) {
+      LOG.warn("syncs still running {} ms after stop was asked; abandoned (the next start resyncs)",
+          grace.toMillis());
     }
   }
 

@@ -70,4 +70,16 @@ class WriteFenceTest {
     WriteFence alone = WriteFence.unfenced();
     assertThat(alone.holds(alone.begin())).isTrue();
   }
+
+  @Test
+  void closingForStopEndsEveryTermForGoodEvenWithoutLeaderElection() {
+    WriteFence alone = WriteFence.unfenced();
+    WriteFence.Term term = alone.begin();
+
+    alone.close();
+    alone.started();
+
+    assertThat(alone.holds(term)).isFalse();
+    assertThat(alone.holds()).as("a new term after the stop").isFalse();
+  }
 }

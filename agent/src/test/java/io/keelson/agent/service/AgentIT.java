@@ -25,6 +25,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,21 @@ class AgentIT {
 
   private static final String SYNCS_ABANDONED = "keelson_syncs_abandoned_total{source=\"apps\"}";
   private static final String APPLIED_SYNCS = "keelson_syncs_total{outcome=\"APPLIED\",source=\"apps\"}";
+  /** A Deployment that never becomes available: no controller runs on the plain API server. */
+  private static final String NEVER_READY = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: slow
+      spec:
+        selector:
+          matchLabels: {app: slow}
+        template:
+          metadata:
+            labels: {app: slow}
+          spec:
+            containers: [{name: app, image: "shop/slow:1.0"}]
+      """;
 
   @TempDir Path temp;
   private final List<AutoCloseable> closing = new ArrayList<>();
@@ -246,20 +263,7 @@ class AgentIT {
   void aLeaderDeposedMidSyncWritesNothingAfterTheTakeOverAndSendsTriggersToTheNewLeader(ControlPlane plane,
       KubernetesClient client, TestNamespace ns) {
     Fixture git = gitRepo();
-    git.repo().write("apps/settings.yaml", configMap("blue")).write("apps/slow.yaml", """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: slow
-        spec:
-          selector:
-            matchLabels: {app: slow}
-          template:
-            metadata:
-              labels: {app: slow}
-            spec:
-              containers: [{name: app, image: "shop/slow:1.0"}]
-        """).commit("a Deployment that never becomes ready (no controller runs it)");
+    git.repo().write("apps/settings.yaml", configMap("blue")).write("apps/slow.yaml", NEVER_READY).commit("a Deployment that never becomes ready (no controller runs it)");
     // Syncs wait for health up to 30 s: the leader is deposed in the middle of that wait.
     RunningAgent first = closing(RunningAgent.start(new RunningAgent.Settings("leader-a", ns.name(),
         plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "30s")));
@@ -306,6 +310,44 @@ class AgentIT {
     assertThat(byFormer).as("the audit log sees the first agent's writes").isNotEmpty();
     assertThat(after).as("writes by the former leader after the take-over").isEmpty();
     assertThat(first.metric(SYNCS_ABANDONED)).isEqualTo(1);
+  }
+
+  @Test
+  void stopAbandonsASyncInALongHealthWaitPromptlyAndWritesNothingAfterIt(ControlPlane plane, KubernetesClient client,
+      TestNamespace ns) throws Exception {
+    Fixture git = gitRepo();
+    git.repo().write("apps/settings.yaml", configMap("blue")).write("apps/slow.yaml", NEVER_READY)
+        .commit("a Deployment that never becomes ready (no controller runs it)");
+    // The sync waits up to 10 min for the Deployment's health: stop must not wait for that. Without leader
+    // election no lost Lease closes the write fence: only the stop itself can.
+    RunningAgent agent = RunningAgent.start(new RunningAgent.Settings("stopper", ns.name(),
+        plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "10m").withoutLeaderElection());
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    closing(() -> stopped.get(60, TimeUnit.SECONDS)); // never leaves the agent running, even on failure
+    await("the sync to apply and wait for health", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns))
+        && client.apps().deployments().inNamespace(ns.name()).withName("slow").get() != null);
+    AuditLog audit = plane.auditLog();
+
+    Instant stopAsked = Instant.now();
+    Thread stopping = new Thread(() -> {
+      try {
+        agent.close();
+        stopped.complete(null);
+      } catch (RuntimeException e) {
+        stopped.completeExceptionally(e);
+      }
+    }, "agent-stop");
+    stopping.setDaemon(true);
+    stopping.start();
+    stopped.get(30, TimeUnit.SECONDS); // fails with a TimeoutException while the stop waits for the health wait
+    System.out.printf("stop returned %d ms after it was asked%n",
+        Duration.between(stopAsked, Instant.now()).toMillis());
+
+    List<AuditLog.Write> byAgent = audit.writes().stream()
+        .filter(w -> w.by("(stopper)") && !w.dryRun() && !w.resource().equals("leases")).toList();
+    List<AuditLog.Write> afterStop = byAgent.stream().filter(w -> w.received().isAfter(stopAsked)).toList();
+    assertThat(byAgent).as("the audit log sees the agent's writes").isNotEmpty();
+    assertThat(afterStop).as("writes by the agent after stop was asked").isEmpty();
   }
 
   @Test

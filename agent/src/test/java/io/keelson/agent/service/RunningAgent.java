@@ -41,9 +41,10 @@ final class RunningAgent implements AutoCloseable {
    * @param sources the sources' names, each syncing the directory of its name; the first is the webhook's
    * @param healthTimeout how long each sync waits for what it applied to become ready
    * @param prometheus the release controller's Prometheus; null leaves it at its default
+   * @param leaderElection whether the agent campaigns for a Lease, or writes alone
    */
   record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
-      List<String> sources, String healthTimeout, URI prometheus) {
+      List<String> sources, String healthTimeout, URI prometheus, boolean leaderElection) {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
       this(identity, namespace, kubeconfig, gitUrl, interval, workDir, "0s");
@@ -51,12 +52,18 @@ final class RunningAgent implements AutoCloseable {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
         String healthTimeout) {
-      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null);
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null, true);
     }
 
     Settings withReleases(URI prometheusUrl, List<String> sourceNames, String timeout) {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, timeout,
-          prometheusUrl);
+          prometheusUrl, leaderElection);
+    }
+
+    /** A single replica that elects no leader: nothing but its own stop closes its write fence. */
+    Settings withoutLeaderElection() {
+      return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sources, healthTimeout,
+          prometheus, false);
     }
   }
 
@@ -103,7 +110,7 @@ final class RunningAgent implements AutoCloseable {
           sources:
           %5$s%6$s
           leaderElection:
-            enabled: true
+            enabled: %7$s
             leaseName: keelson-%2$s
             leaseDuration: 4s
             renewDeadline: 3s
@@ -116,7 +123,8 @@ final class RunningAgent implements AutoCloseable {
             appenders:
               - type: console
               - {type: file, currentLogFilename: %4$s/agent.log, archive: false}
-          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), dir, sources, releases));
+          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), dir, sources, releases,
+              settings.leaderElection()));
       DropwizardTestSupport<KeelsonConfiguration> support =
           new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
       support.before();

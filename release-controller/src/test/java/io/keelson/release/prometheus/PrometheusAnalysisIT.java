@@ -128,10 +128,13 @@ class PrometheusAnalysisIT {
   void tooLittleTrafficOrNoneIsInconclusiveNeverAPass(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "quiet", "shop", "shop-canary", "cart",
         "cart-canary")) {
-      Instant start = startWindow(istio);
+      Instant quiet = istio.awaitScrapeAfter(Instant.now());
       istio.serve("shop-canary", 5, "200", 20);
       istio.awaitScraped();
       Instant end = istio.awaitScrapeAfter(Instant.now());
+      // Range selectors count whole seconds back from the end: reach one past the quiet scrape so the few
+      // requests are an increase inside the window, whatever fraction of a second the scrapes fell on.
+      Instant start = end.minusSeconds(Duration.between(quiet, end).getSeconds() + 1);
 
       List<Measurement> few = analysis(prometheus).run(List.of(ERROR_RATE),
           CheckContext.forDeployment("quiet", "shop", start, end));

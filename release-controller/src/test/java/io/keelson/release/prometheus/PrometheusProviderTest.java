@@ -13,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -25,9 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PrometheusProviderTest {
 
   private HttpServer stub;
+  /** Released when the test ends, so a stub that never answers lets its handler thread go. */
+  private final CountDownLatch testEnded = new CountDownLatch(1);
 
   @AfterEach
   void stopStub() {
+    testEnded.countDown();
     if (stub != null) {
       stub.stop(0);
     }
@@ -87,7 +91,7 @@ class PrometheusProviderTest {
     AtomicReference<String> request = new AtomicReference<>();
     AtomicReference<String> authorization = new AtomicReference<>();
     URI url = serve(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"7\"]}}",
-        Duration.ZERO, request, authorization);
+        true, request, authorization);
     PrometheusProvider provider = new PrometheusProvider(url.resolve("/prometheus/"),
         PrometheusProvider.Options.defaults().withBearerToken("s3cret").withRequestTimeout(Duration.ofSeconds(3)));
 
@@ -101,22 +105,24 @@ class PrometheusProviderTest {
   }
 
   @Test
-  void aSlowAnswerIsAFailureAfterTheRequestTimeout() throws IOException {
-    URI url = serve(200, "{}", Duration.ofMillis(1500), new AtomicReference<>(), new AtomicReference<>());
-    PrometheusProvider provider = new PrometheusProvider(url,
-        PrometheusProvider.Options.defaults().withRequestTimeout(Duration.ofMillis(300)));
+  void aServerThatNeverAnswersIsAFailureAfterTheRequestTimeout() throws IOException {
+    // The stub never answers, so only the request timeout can end the query: no race with a slow answer.
+    // The connect timeout is long enough that a loaded machine's slow accept cannot be mistaken for it.
+    URI url = serve(200, "{}", false, new AtomicReference<>(), new AtomicReference<>());
+    PrometheusProvider provider = new PrometheusProvider(url, PrometheusProvider.Options.defaults()
+        .withConnectTimeout(Duration.ofSeconds(60)).withRequestTimeout(Duration.ofSeconds(1)));
 
     QueryResult result = provider.query("vector(1)", Instant.parse("2030-01-01T10:00:00Z"));
 
     assertThat(result).isInstanceOf(QueryResult.Failed.class);
-    assertThat(((QueryResult.Failed) result).reason()).endsWith("did not answer within 300ms");
+    assertThat(((QueryResult.Failed) result).reason()).endsWith("did not answer within 1000ms");
   }
 
   @Test
   void noTokenMeansNoAuthorizationHeader() throws IOException {
     AtomicReference<String> authorization = new AtomicReference<>("unset");
     URI url = serve(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}",
-        Duration.ZERO, new AtomicReference<>(), authorization);
+        true, new AtomicReference<>(), authorization);
 
     QueryResult result = new PrometheusProvider(url, PrometheusProvider.Options.defaults())
         .query("vector(1)", Instant.parse("2030-01-01T10:00:00Z"));
@@ -125,16 +131,20 @@ class PrometheusProviderTest {
     assertThat(authorization.get()).isNull();
   }
 
-  private URI serve(int status, String body, Duration delay, AtomicReference<String> request,
+  private URI serve(int status, String body, boolean answers, AtomicReference<String> request,
       AtomicReference<String> authorization) throws IOException {
     stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
     stub.createContext("/", exchange -> {
       request.set(exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery());
       authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
-      try {
-        Thread.sleep(delay.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!answers) {
+        try {
+          testEnded.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        exchange.close();
+        return;
       }
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       try {
@@ -143,7 +153,7 @@ class PrometheusProviderTest {
           out.write(bytes);
         }
       } catch (IOException e) {
-        // The client gave up (the timeout test); nothing to answer.
+        // The client gave up; nothing to answer.
       } finally {
         exchange.close();
       }
