@@ -364,28 +364,8 @@ class AgentIT {
           service: {name: cart, port: 80}
           steps: {weights: [50], interval: 30s}
           checks: [{name: errors, errorRate: {max: 0.05}}]
-        """).write("apps/cart.yaml", """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: cart
-        spec:
-          selector:
-            matchLabels: {app: cart}
-          template:
-            metadata:
-              labels: {app: cart}
-            spec:
-              containers: [{name: app, image: "shop/cart:1.0"}]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: cart
-        spec:
-          selector: {app: cart}
-          ports: [{port: 80}]
-        """).commit("cart under a release policy");
+        """).write("apps/cart.yaml", CartManifests.deployment("shop/cart:1.0") + "---\n" + CartManifests.SERVICE)
+        .commit("cart under a release policy");
     RunningAgent agent = agent(plane, ns, "agent-a", git, "1h");
     await("the policy", Duration.ofSeconds(30), () -> client.genericKubernetesResources("keelson.io/v1alpha1",
         "ReleasePolicy").inNamespace(ns.name()).withName("cart").get() != null);

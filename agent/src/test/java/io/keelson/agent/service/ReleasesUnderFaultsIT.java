@@ -182,15 +182,8 @@ class ReleasesUnderFaultsIT {
               errorRate: {max: 0.05}
           failureThreshold: 1
           progressDeadline: 60s
-        """).write("apps/service.yaml", """
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: cart
-        spec:
-          selector: {app: cart}
-          ports: [{port: 80}]
-        """).write("apps/cart.yaml", cart("shop/cart:1.0"));
+        """).write("apps/service.yaml", CartManifests.SERVICE)
+        .write("apps/cart.yaml", CartManifests.deployment("shop/cart:1.0"));
     repo.commit("cart under a release policy");
     GitServers.Running http = servers.http(RunningAgent.GIT_USER, RunningAgent.GIT_PASSWORD);
 
@@ -203,23 +196,6 @@ class ReleasesUnderFaultsIT {
     }, 0, 100, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(() -> markReady(client, ns), 0, 100, TimeUnit.MILLISECONDS);
     return new Shop(plane, client, ns, prometheus, repo, http, interval, sources, healthTimeout);
-  }
-
-  private static String cart(String image) {
-    return """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: cart
-        spec:
-          selector:
-            matchLabels: {app: cart}
-          template:
-            metadata:
-              labels: {app: cart}
-            spec:
-              containers: [{name: app, image: "%s"}]
-        """.formatted(image);
   }
 
   /** The Deployment controller and kubelet for the cart Deployments: every generation rolls out at once. */
@@ -283,7 +259,7 @@ class ReleasesUnderFaultsIT {
     void releaseCandidate(RunningAgent agent) {
       awaitRelease("the stable template recorded", Duration.ofSeconds(60),
           s -> s.getPhase() == ReleasePhase.Idle && s.getStable() != null);
-      repo.write("apps/cart.yaml", cart("shop/cart:2.0")).commit("cart 2.0");
+      repo.write("apps/cart.yaml", CartManifests.deployment("shop/cart:2.0")).commit("cart 2.0");
       agent.signedWebhook("apps");
     }
 

@@ -15,18 +15,6 @@ class HttpRouteRoutingTest {
 
   private final Random random = new Random(42);
 
-  /** Services cart, cart-v1, cart-v2, cart-v3 in shop, one ready pod per version. */
-  private static MeshFixture shop() {
-    return new MeshFixture()
-        .service("shop", "cart", Map.of("app", "cart"))
-        .service("shop", "cart-v1", Map.of("app", "cart", "version", "v1"))
-        .service("shop", "cart-v2", Map.of("app", "cart", "version", "v2"))
-        .service("shop", "cart-v3", Map.of("app", "cart", "version", "v3"))
-        .pod("shop", "cart-v1-a", Map.of("app", "cart", "version", "v1"))
-        .pod("shop", "cart-v2-a", Map.of("app", "cart", "version", "v2"))
-        .pod("shop", "cart-v3-a", Map.of("app", "cart", "version", "v3"));
-  }
-
   /** An HTTPRoute in shop attached to the Service cart (GAMMA), created at {@code created}, with these rules. */
   private static String meshRoute(String name, String created, String rules) {
     return """
@@ -45,7 +33,7 @@ class HttpRouteRoutingTest {
 
   @Test
   void theMostSpecificMatchWinsWhateverTheRuleOrder() {
-    MeshState state = shop().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
+    MeshState state = MeshFixture.cartVersions().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
             - name: rest
               backendRefs: [{name: cart-v1, port: 80}]
             - name: api
@@ -71,7 +59,7 @@ class HttpRouteRoutingTest {
 
   @Test
   void anExactPathBeatsALongerPrefixAndAMethodBeatsMoreHeaders() {
-    MeshState state = shop().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
+    MeshState state = MeshFixture.cartVersions().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
             - name: long-prefix
               matches: [{path: {type: PathPrefix, value: /api/items/special}}]
               backendRefs: [{name: cart-v2, port: 80}]
@@ -99,13 +87,13 @@ class HttpRouteRoutingTest {
             - matches: [{path: {type: PathPrefix, value: /}}]
               backendRefs: [{name: %s, port: 80}]
         """;
-    MeshState byAge = shop()
+    MeshState byAge = MeshFixture.cartVersions()
         .httpRoute(meshRoute("a-newer", "2026-03-01T00:00:00Z", rule.formatted("cart-v2")))
         .httpRoute(meshRoute("z-older", "2026-02-01T00:00:00Z", rule.formatted("cart-v3")))
         .state();
     assertThat(route(byAge, "/", Map.of()).virtualService()).isEqualTo("shop/z-older");
 
-    MeshState byName = shop()
+    MeshState byName = MeshFixture.cartVersions()
         .httpRoute(meshRoute("b", "2026-02-01T00:00:00Z", rule.formatted("cart-v2")))
         .httpRoute(meshRoute("a", "2026-02-01T00:00:00Z", rule.formatted("cart-v3")))
         .state();
@@ -114,7 +102,7 @@ class HttpRouteRoutingTest {
 
   @Test
   void aRegularExpressionMatchesTheWholeHeaderValue() {
-    MeshState state = shop().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
+    MeshState state = MeshFixture.cartVersions().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
             - name: testers
               matches: [{headers: [{name: X-Canary, type: RegularExpression, value: "yes|true"}]}]
               backendRefs: [{name: cart-v2, port: 80}]
@@ -128,7 +116,7 @@ class HttpRouteRoutingTest {
 
   @Test
   void aServiceRouteGovernsMeshTrafficOnlyAndAGatewayRouteItsHostnames() {
-    MeshState state = shop()
+    MeshState state = MeshFixture.cartVersions()
         .httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
                 - backendRefs: [{name: cart-v2, port: 80}]
             """))
@@ -165,7 +153,7 @@ class HttpRouteRoutingTest {
 
   @Test
   void backendsArePickedByWeightAndAZeroWeightNeverAnswers() {
-    MeshState state = shop().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
+    MeshState state = MeshFixture.cartVersions().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
             - backendRefs: [{name: cart-v1, port: 80, weight: 1}, {name: cart-v2, port: 80, weight: 3},
                             {name: cart-v3, port: 80, weight: 0}]
         """)).state();
@@ -182,7 +170,7 @@ class HttpRouteRoutingTest {
 
   @Test
   void aRuleWithNoWeightedBackendOrNoReadyPodFails() {
-    MeshState state = shop().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
+    MeshState state = MeshFixture.cartVersions().httpRoute(meshRoute("cart", "2026-01-01T00:00:00Z", """
             - matches: [{path: {type: PathPrefix, value: /none}}]
               backendRefs: [{name: cart-v1, port: 80, weight: 0}]
             - backendRefs: [{name: cart-gone, port: 80}]

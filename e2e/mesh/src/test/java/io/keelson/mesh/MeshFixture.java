@@ -21,6 +21,28 @@ final class MeshFixture {
   private final List<Service> services = new ArrayList<>();
   private final List<Pod> pods = new ArrayList<>();
 
+  /** Services cart, cart-v1, cart-v2, cart-v3 in shop, one ready pod per version. */
+  static MeshFixture cartVersions() {
+    return new MeshFixture()
+        .service("shop", "cart", Map.of("app", "cart"))
+        .service("shop", "cart-v1", Map.of("app", "cart", "version", "v1"))
+        .service("shop", "cart-v2", Map.of("app", "cart", "version", "v2"))
+        .service("shop", "cart-v3", Map.of("app", "cart", "version", "v3"))
+        .pod("shop", "cart-v1-a", Map.of("app", "cart", "version", "v1"))
+        .pod("shop", "cart-v2-a", Map.of("app", "cart", "version", "v2"))
+        .pod("shop", "cart-v3-a", Map.of("app", "cart", "version", "v3"));
+  }
+
+  /** A release's Services in shop: cart with two v1 pods, cart-canary with one v2 pod. */
+  static MeshFixture cartWithCanary() {
+    return new MeshFixture()
+        .service("shop", "cart", Map.of("app", "cart"))
+        .service("shop", "cart-canary", Map.of("app", "cart-canary"))
+        .pod("shop", "cart-a", Map.of("app", "cart", "version", "v1"))
+        .pod("shop", "cart-b", Map.of("app", "cart", "version", "v1"))
+        .pod("shop", "cart-canary-a", Map.of("app", "cart-canary", "version", "v2"));
+  }
+
   MeshFixture virtualService(String yaml) {
     virtualServices.add(Serialization.unmarshal(yaml, VirtualService.class));
     return this;

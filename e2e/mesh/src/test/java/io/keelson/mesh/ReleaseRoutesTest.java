@@ -1,8 +1,5 @@
 package io.keelson.mesh;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keelson.release.api.MatchType;
@@ -11,8 +8,6 @@ import io.keelson.release.api.TestRoute;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.RouteDesign;
 import io.keelson.release.traffic.Routes;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,12 +17,7 @@ class ReleaseRoutesTest {
   private static MeshState shop(VirtualService routes) {
     // Through YAML, as the object reaches the mesh from the API server.
     VirtualService written = Serialization.unmarshal(Serialization.asYaml(routes), VirtualService.class);
-    return new MeshFixture()
-        .service("shop", "cart", Map.of("app", "cart"))
-        .service("shop", "cart-canary", Map.of("app", "cart-canary"))
-        .pod("shop", "cart-a", Map.of("app", "cart", "version", "v1"))
-        .pod("shop", "cart-b", Map.of("app", "cart", "version", "v1"))
-        .pod("shop", "cart-canary-a", Map.of("app", "cart-canary", "version", "v2"))
+    return MeshFixture.cartWithCanary()
         .virtualService(written)
         .state();
   }
@@ -46,24 +36,7 @@ class ReleaseRoutesTest {
   void testHeaderRequestsReachTheCanaryAndTheRestSplitsByWeight(MatchType type, String value, String sent) {
     PolicyRef policy = policy(type, value);
     MeshState state = shop(RouteDesign.virtualService(policy, new Routes(20, true)));
-    Random random = new Random(7);
-
-    for (int i = 0; i < 200; i++) {
-      RouteDecision test = Router.route(state,
-          new MeshRequest("cart.shop", "/", Map.of("x-canary", sent), null), random);
-      assertThat(test.routeName()).isEqualTo(RouteDesign.TEST_ROUTE);
-      assertThat(test.endpoint().workload()).isEqualTo("cart-canary-a");
-    }
-    int canary = 0;
-    int picks = 20_000;
-    for (int i = 0; i < picks; i++) {
-      RouteDecision decision = Router.route(state,
-          new MeshRequest("cart", "/", Map.of("x-canary", "other"), null, "shop"), random);
-      assertThat(decision.virtualService()).isEqualTo("shop/keelson-cart-release");
-      assertThat(decision.routeName()).isEqualTo(RouteDesign.WEIGHTED_ROUTE);
-      canary += "cart-canary.shop.svc.cluster.local".equals(decision.destinationService()) ? 1 : 0;
-    }
-    assertThat(canary / (double) picks).isCloseTo(0.20, within(0.015));
+    ReleaseRouteChecks.assertTestHeaderReachesCanaryAndRestSplitsByWeight(state, sent);
   }
 
   @ParameterizedTest(name = "canary weight {0}")
@@ -71,13 +44,6 @@ class ReleaseRoutesTest {
   void aZeroWeightDestinationNeverReceivesTraffic(int canaryWeight) {
     MeshState state = shop(RouteDesign.virtualService(policy(MatchType.EXACT, "always"),
         new Routes(canaryWeight, false)));
-    Random random = new Random(11);
-
-    for (int i = 0; i < 2_000; i++) {
-      RouteDecision decision = Router.route(state,
-          new MeshRequest("cart.shop.svc.cluster.local", "/", Map.of("x-canary", "always"), null), random);
-      assertThat(decision.routeName()).isEqualTo(RouteDesign.WEIGHTED_ROUTE);
-      assertThat(decision.endpoint().version()).isEqualTo(canaryWeight == 0 ? "v1" : "v2");
-    }
+    ReleaseRouteChecks.assertZeroWeightSideNeverReceivesTraffic(state, canaryWeight);
   }
 }

@@ -18,18 +18,6 @@ class RouterTest {
 
   private final Random random = new Random(42);
 
-  /** Services cart-v1, cart-v2, cart-v3 in shop, one ready pod each, plus cart selecting all of them. */
-  private static MeshFixture shop() {
-    return new MeshFixture()
-        .service("shop", "cart", Map.of("app", "cart"))
-        .service("shop", "cart-v1", Map.of("app", "cart", "version", "v1"))
-        .service("shop", "cart-v2", Map.of("app", "cart", "version", "v2"))
-        .service("shop", "cart-v3", Map.of("app", "cart", "version", "v3"))
-        .pod("shop", "cart-v1-a", Map.of("app", "cart", "version", "v1"))
-        .pod("shop", "cart-v2-a", Map.of("app", "cart", "version", "v2"))
-        .pod("shop", "cart-v3-a", Map.of("app", "cart", "version", "v3"));
-  }
-
   /** The VirtualService {@code cart} of namespace shop, for host {@code cart}, with these HTTP routes. */
   private static String cartRoutes(String http) {
     return """
@@ -52,7 +40,7 @@ class RouterTest {
 
   @Test
   void theFirstMatchingRouteWinsAndALaterBroaderRouteDoesNotSteal() {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - name: alice
               match: [{headers: {x-user: {exact: alice}}}]
               route: [{destination: {host: cart-v2}}]
@@ -92,7 +80,7 @@ class RouterTest {
       "regex,  'v[0-9]+', xv12, false",
   })
   void headerConditionsMatchExactlyByPrefixOrByWholeRegex(String type, String value, String sent, boolean hit) {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - match: [{headers: {x-user: {%s: "%s"}}}]
               route: [{destination: {host: cart-v2}}]
             - route: [{destination: {host: cart-v1}}]
@@ -105,7 +93,7 @@ class RouterTest {
 
   @Test
   void headerNamesAreCaseInsensitiveAndWithoutHeadersExcludes() {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - match: [{headers: {x-canary: {exact: "yes"}}, withoutHeaders: {x-opt-out: {}}}]
               route: [{destination: {host: cart-v2}}]
             - route: [{destination: {host: cart-v1}}]
@@ -118,7 +106,7 @@ class RouterTest {
 
   @Test
   void uriMatchesByPrefixExactlyOrIgnoringCaseAndMatchesAreOred() {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - match: [{uri: {exact: /health}}, {uri: {prefix: /Admin}, ignoreUriCase: true}]
               route: [{destination: {host: cart-v3}}]
             - match: [{uri: {prefix: /api/}, headers: {x-user: {exact: alice}}}]
@@ -137,7 +125,7 @@ class RouterTest {
 
   @Test
   void weightsSplitTrafficAndAZeroWeightIsNeverChosen() {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - route:
                 - {destination: {host: cart-v1}, weight: 80}
                 - {destination: {host: cart-v2}, weight: 20}
@@ -157,7 +145,7 @@ class RouterTest {
 
   @Test
   void aSubsetFiltersTheServicesPodsByTheDestinationRulesLabels() {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - match: [{headers: {x-user: {exact: alice}}}]
               route: [{destination: {host: cart, subset: v2}}]
             - match: [{headers: {x-user: {exact: bob}}}]
@@ -188,7 +176,7 @@ class RouterTest {
 
   @Test
   void shortHostsResolveRelativeToTheVirtualServicesNamespace() {
-    MeshState state = shop()
+    MeshState state = MeshFixture.cartVersions()
         .service("other", "cart", Map.of("app", "cart"))
         .pod("other", "cart-other", Map.of("app", "cart"))
         .virtualService("""
@@ -215,7 +203,7 @@ class RouterTest {
 
   @Test
   void extraHostsOfAVirtualServiceMatchLiterally() {
-    MeshState state = shop().virtualService("""
+    MeshState state = MeshFixture.cartVersions().virtualService("""
         apiVersion: networking.istio.io/v1
         kind: VirtualService
         metadata: {name: cart, namespace: shop}
@@ -230,7 +218,7 @@ class RouterTest {
 
   @Test
   void withoutAVirtualServiceTrafficGoesStraightToTheServicesReadyEndpoints() {
-    MeshState state = shop().state();
+    MeshState state = MeshFixture.cartVersions().state();
 
     RouteDecision decision = route(state, "cart-v2.shop", Map.of());
 
@@ -244,7 +232,7 @@ class RouterTest {
 
   @Test
   void anUnknownHostHasNoRoute() {
-    RouteDecision decision = route(shop().state(), "payments.shop", Map.of());
+    RouteDecision decision = route(MeshFixture.cartVersions().state(), "payments.shop", Map.of());
 
     assertThat(decision.responseFlags()).isEqualTo("NR");
     assertThat(decision.failureStatus()).isEqualTo(404);
@@ -271,7 +259,7 @@ class RouterTest {
 
   @Test
   void aDestinationWithoutServiceHasNoHealthyUpstream() {
-    MeshState state = shop().virtualService(cartRoutes("""
+    MeshState state = MeshFixture.cartVersions().virtualService(cartRoutes("""
             - route: [{destination: {host: cart-v9}}]
         """)).state();
 
@@ -280,7 +268,7 @@ class RouterTest {
 
   @Test
   void aVirtualServiceBoundOnlyToANamedGatewayDoesNotApplyToMeshTraffic() {
-    MeshState state = shop().virtualService("""
+    MeshState state = MeshFixture.cartVersions().virtualService("""
         apiVersion: networking.istio.io/v1
         kind: VirtualService
         metadata: {name: cart-public, namespace: shop}
@@ -310,7 +298,7 @@ class RouterTest {
 
   @Test
   void aVirtualServiceForMeshAndAGatewayAppliesToBoth() {
-    MeshState state = shop().virtualService("""
+    MeshState state = MeshFixture.cartVersions().virtualService("""
         apiVersion: networking.istio.io/v1
         kind: VirtualService
         metadata: {name: cart, namespace: shop}

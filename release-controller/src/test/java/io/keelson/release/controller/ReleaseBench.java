@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.release.analysis.Analysis;
 import io.keelson.release.analysis.MetricProvider;
@@ -234,10 +233,7 @@ final class ReleaseBench implements AutoCloseable {
 
   private void markRolledOut(Deployment deployment) {
     int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-    deployment.setStatus(new DeploymentStatusBuilder().withObservedGeneration(deployment.getMetadata().getGeneration())
-        .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
-        .withAvailableReplicas(replicas).build());
-    client.resource(deployment).updateStatus();
+    Rollouts.markRolledOut(client, deployment, replicas);
   }
 
   private List<GenericKubernetesResource> gitObjects() {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.release.analysis.Analysis;
 import io.keelson.release.api.ReleasePhase;
@@ -363,9 +362,7 @@ class ReleaseControllerIT {
     }
 
     private void ready(Deployment deployment) {
-      deployment.setStatus(new DeploymentStatusBuilder().withObservedGeneration(deployment.getMetadata().getGeneration())
-          .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).build());
-      client.resource(deployment).updateStatus();
+      Rollouts.markRolledOut(client, deployment, 1);
     }
   }
 
