@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -110,37 +111,30 @@ public final class GitServers implements AutoCloseable {
   /** {@code git daemon}, anonymous, serving every repository under the base directory. */
   public Running daemon() {
     GitDaemon server = GitDaemon.serve(base);
-    Running daemon = new Running() {
-      @Override
-      public String url(String repository) {
-        return server.url(repository + ".git");
-      }
-
-      @Override
-      public void close() {
-        server.close();
-      }
-    };
-    running.add(daemon);
-    return daemon;
+    return register(repository -> server.url(repository + ".git"), server::close);
   }
 
   /** Git's own smart HTTP server ({@code git http-backend}), anonymous, as the sandbox serves its repository. */
   public Running httpBackend() {
     GitHttpServer server = GitHttpServer.serve(base);
-    Running backend = new Running() {
+    return register(repository -> server.url(repository + ".git"), server::close);
+  }
+
+  /** A testkit server as a {@link Running}, stopped with the others. */
+  private Running register(UnaryOperator<String> url, Runnable stop) {
+    Running server = new Running() {
       @Override
       public String url(String repository) {
-        return server.url(repository + ".git");
+        return url.apply(repository);
       }
 
       @Override
       public void close() {
-        server.close();
+        stop.run();
       }
     };
-    running.add(backend);
-    return backend;
+    running.add(server);
+    return server;
   }
 
   /**
