@@ -58,6 +58,7 @@ public class WebhookResource {
     }
     Optional<byte[]> payload = length != null && length > MAX_BODY ? Optional.empty() : readAtMost(body, MAX_BODY);
     if (payload.isEmpty()) {
+      drainAtMost(body, 2 * MAX_BODY);
       metrics.webhook(source, "too_large");
       return Responses.error(Response.Status.REQUEST_ENTITY_TOO_LARGE,
           "a webhook body may hold at most " + MAX_BODY + " bytes");
@@ -87,5 +88,22 @@ public class WebhookResource {
     }
     byte[] read = body.readNBytes(limit + 1);
     return read.length > limit ? Optional.empty() : Optional.of(read);
+  }
+
+  /**
+   * Reads and discards up to {@code limit} more bytes, so that a client sending a little too much gets to read
+   * the 413 instead of a connection reset (a server that closes with unread bytes makes the kernel send RST,
+   * which throws away the response the client has not read yet). A body larger still is cut off.
+   */
+  private static void drainAtMost(InputStream body, int limit) throws IOException {
+    if (body == null) {
+      return;
+    }
+    byte[] buffer = new byte[16 * 1024];
+    int drained = 0;
+    int read;
+    while (drained < limit && (read = body.read(buffer, 0, Math.min(buffer.length, limit - drained))) > 0) {
+      drained += read;
+    }
   }
 }
