@@ -45,9 +45,9 @@ import java.util.Set;
  * design and an unchanged tick writes nothing.
  *
  * <p>While the release mirrors, the weighted rule carries a {@code RequestMirror} filter to the canary Service
- * with {@code percent} (standard channel since v1.3; Istio copies that share of the rule's requests, appends
- * {@code -shadow} to the authority and discards the copies' answers). The test rule has no filter, so test
- * requests are not copied.
+ * with {@code percent} (in the standard channel, as the pinned v1.6.3 CRD shows). Istio copies that share of
+ * the rule's requests, appends {@code -shadow} to the authority and discards the copies' answers. The test rule
+ * has no filter, so test requests are not copied.
  *
  * <p>What maps from the policy: {@code timeout} to each rule's {@code timeouts.request}, {@code
  * retries.perTryTimeout} to {@code timeouts.backendRequest}. The standard channel has no retry policy
