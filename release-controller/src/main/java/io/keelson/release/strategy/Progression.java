@@ -16,7 +16,8 @@ final class Progression {
     if (request.isEmpty()) {
       // A step without a start time cannot be analysed: start its window now.
       tick.startStep(tick.step(), tick.weight());
-      return tick.position() + ": step restarted; first analysis in " + Text.duration(tick.rules.window(tick.phase(), tick.step()));
+      return tick.position() + ": step restarted; first analysis in "
+          + Text.duration(tick.rules.window(tick.phase(), tick.step()));
     }
     if (!request.get().dueBy(tick.now)) {
       return waiting(tick, request.get());
