@@ -15,7 +15,7 @@ final class Progression {
     Optional<AnalysisRequest> request = StepAnalysis.request(tick.rules, tick.next);
     if (request.isEmpty()) {
       // A step without a start time cannot be analysed: start its window now.
-      tick.startStep(tick.step(), tick.weight());
+      tick.restartStep();
       return tick.position() + ": step restarted; first analysis in "
           + Text.duration(tick.rules.window(tick.phase(), tick.step()));
     }

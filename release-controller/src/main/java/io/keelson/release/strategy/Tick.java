@@ -120,6 +120,12 @@ final class Tick {
     clearStepClocks();
   }
 
+  /** The current step's window starts again now, in the same phase, at the same weight. */
+  void restartStep() {
+    next.setStepStartedAt(now.toString());
+    clearStepClocks();
+  }
+
   /** Copies of production requests to the canary, at weight 0; its answers are discarded. */
   void startMirror() {
     startStep(0, 0);

@@ -76,6 +76,16 @@ class MirrorPhaseTest {
   }
 
   @Test
+  void aMirrorWithoutAStartTimeRestartsItsWindowAndKeepsMirroring() {
+    sim.runUntil(ReleasePhase.Mirroring, 10);
+    sim.status.setStepStartedAt(null);
+    Decision restarted = sim.tick();
+    assertThat(restarted.status().getPhase()).isEqualTo(ReleasePhase.Mirroring);
+    assertThat(restarted.routes()).isEqualTo(new Routes(0, true, 40));
+    assertThat(restarted.message()).contains("mirroring 40% of production", "step restarted; first analysis in 2m");
+  }
+
+  @Test
   void withoutATestRouteAReadyCanaryIsMirroredFirst() {
     sim.spec.setTestRoute(null);
     Decision mirroring = sim.runUntil(ReleasePhase.Mirroring, 5);
