@@ -57,6 +57,14 @@ class PrometheusAnalysisIT {
     return start;
   }
 
+  /** Bursts of traffic in a window of their own: its start, once Prometheus scraped them all. */
+  private static Instant served(IstioTelemetry istio, Burst burst) throws InterruptedException {
+    Instant start = startWindow(istio);
+    drive(burst);
+    istio.awaitScraped();
+    return start;
+  }
+
   private static Analysis analysis(PrometheusServer prometheus) {
     return new Analysis(new PrometheusProvider(prometheus.url(), PrometheusProvider.Options.defaults()));
   }
@@ -69,15 +77,13 @@ class PrometheusAnalysisIT {
   void aCanaryWithTenPercent5xxFailsAndAHealthyCanaryPasses(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "errors",
         "shop", "shop-canary", "cart", "cart-canary")) {
-      Instant start = startWindow(istio);
-      drive(() -> {
+      Instant start = served(istio, () -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 9, "200", 20);
         istio.serve("shop-canary", 1, "503", 20);
         istio.serve("cart", 20, "200", 20);
         istio.serve("cart-canary", 10, "200", 20);
       });
-      istio.awaitScraped();
       Instant end = Instant.now();
 
       Map<String, Measurement> bad = byCheck(analysis(prometheus).run(List.of(ERROR_RATE, ERRORS_VS_STABLE),
@@ -100,14 +106,12 @@ class PrometheusAnalysisIT {
   void aSlowCanaryFailsTheLatencyChecksAndAFastOnePasses(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "latency",
         "shop", "shop-canary", "cart", "cart-canary")) {
-      Instant start = startWindow(istio);
-      drive(() -> {
+      Instant start = served(istio, () -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 10, "200", 400);
         istio.serve("cart", 20, "200", 20);
         istio.serve("cart-canary", 10, "200", 22);
       });
-      istio.awaitScraped();
       Instant end = Instant.now();
 
       Map<String, Measurement> slow = byCheck(analysis(prometheus).run(List.of(P99, P99_VS_STABLE),
@@ -129,14 +133,12 @@ class PrometheusAnalysisIT {
   void theSequentialTestsCountsAreTheWindowsRequestsErrorsAndSlowRequests(PrometheusServer prometheus)
       throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "sequential", "shop", "shop-canary")) {
-      Instant start = startWindow(istio);
-      drive(() -> {
+      Instant start = served(istio, () -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 7, "200", 20);
         istio.serve("shop-canary", 2, "200", 400);
         istio.serve("shop-canary", 1, "503", 20);
       });
-      istio.awaitScraped();
       CheckContext window = CheckContext.forDeployment("sequential", "shop", start, Instant.now());
 
       ArmCounts errors = analysis(prometheus).counts(window).orElseThrow();
