@@ -41,7 +41,8 @@ final class SequentialStop {
   static String summary(Tick tick) {
     List<String> parts = tick.observation.sequential().stream()
         .filter(look -> look.step() != null && look.step() == tick.step())
-        .map(look -> look.test() + " e-value " + (look.eValue() == null ? "beyond any number" : Text.number(look.eValue()))
+        .map(look -> look.test() + " e-value "
+            + (look.eValue() == null ? "beyond any number" : Text.number(look.eValue()))
             + " of " + Text.number(look.boundary()))
         .toList();
     return parts.isEmpty() ? "" : "; sequential " + String.join(", ", parts);
