@@ -21,6 +21,10 @@ public final class ReleasePolicyValidator {
 
   static final String NO_MIRROR_GATE = "an empty list leaves the mirrored traffic unchecked; name at least one"
       + " check, or leave checks out to run them all";
+  static final String SEQUENTIAL_ALPHA = "must be a probability above 0 and below 1, e.g. 0.01";
+  static final String SEQUENTIAL_LATENCY = "must be a bucket bound of Istio's request duration histogram"
+      + " (0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,"
+      + " 3600000 ms): only then do the bucket counts say how many requests were slower";
 
   private static final Pattern URL = Pattern.compile("^https?://.+");
   /** Gateway API's duration format (GEP-2257): at most four units, each at most five digits. */
@@ -69,6 +73,7 @@ public final class ReleasePolicyValidator {
     validateMirror(spec, out);
     validateSteps(spec.getSteps(), out);
     validateChecks(spec.getChecks(), out);
+    validateSequential(spec.getSequential(), out);
     if (spec.getFailureThreshold() != null && spec.getFailureThreshold() < 1) {
       out.add(new Violation("spec.failureThreshold", "must be at least 1"));
     }
@@ -336,6 +341,19 @@ public final class ReleasePolicyValidator {
           out.add(new Violation(at + ".custom", "a custom check needs min or max"));
         }
       }
+    }
+  }
+
+  private static void validateSequential(Sequential sequential, List<Violation> out) {
+    if (sequential == null) {
+      return;
+    }
+    if (sequential.alpha() != null && !(sequential.alpha() > 0 && sequential.alpha() < 1)) {
+      out.add(new Violation("spec.sequential.alpha", SEQUENTIAL_ALPHA));
+    }
+    duration("spec.sequential.lookInterval", sequential.lookInterval(), out);
+    if (sequential.latencyMs() != null && !Sequential.LATENCY_BUCKETS_MS.contains(sequential.latencyMs())) {
+      out.add(new Violation("spec.sequential.latencyMs", SEQUENTIAL_LATENCY));
     }
   }
 
