@@ -1,11 +1,11 @@
 package io.keelson.agent.sync;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.health.Health;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.model.DesiredObject;
+import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
@@ -15,6 +15,9 @@ import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.ReleaseStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.SopsStage;
+import io.keelson.release.api.ReleasePolicy;
+import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.deploy.PolicyKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the cluster match one source's revision: render, release-aware transform, staged server-side
+ * Makes the cluster match one source's revision: render (release-aware), staged server-side
  * apply behind a dry-run gate, inventory, guarded prune, health; then keeps it matching by correcting
  * drift. {@link #sync} returns the whole story as a {@link SyncResult}.
  */
@@ -47,7 +50,7 @@ public final class Synchronizer implements AutoCloseable {
   private final DiscoveryCapabilities capabilities;
   private final RenderCache renders = new RenderCache();
   private final RefusedRevisions refusals;
-  private final ReleaseTransform transform;
+  private final ReleaseStage releaseStage;
   private final AppliedState state;
   private final StagedApply applier;
   private final InventoryStore inventories;
@@ -60,17 +63,22 @@ public final class Synchronizer implements AutoCloseable {
   // The leadership the sync in hand (and drift corrections after it) writes under.
   private volatile WriteFence.Term term = new WriteFence.Term(-1);
 
-  public Synchronizer(KubernetesClient client, SyncOptions options, Clock clock,
+  /**
+   * @param resources the agent's one ResourceManager; this source's writes go through it under the leadership
+   *     term of the sync in hand
+   * @param driftListener told of each drift correction made between syncs
+   */
+  public Synchronizer(ResourceManager resources, SyncOptions options, Clock clock,
       Consumer<DriftCorrection> driftListener) {
     this.options = options;
     this.clock = clock;
-    this.manager = new ResourceManager(client, new ApiDiscovery(client, clock), () -> options.fence().check(term));
-    this.transform = new ReleaseTransform(client, manager, options.defaultRouter());
+    this.manager = resources.fenced(() -> options.fence().check(term));
+    this.releaseStage = new ReleaseStage(options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds())
         .withTools(options.tools()), List.of(new SopsStage(options.sops())));
-    this.capabilities = new DiscoveryCapabilities(client, manager.discovery());
+    this.capabilities = new DiscoveryCapabilities(manager);
     this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
       thread.setDaemon(true);
@@ -79,10 +87,10 @@ public final class Synchronizer implements AutoCloseable {
     this.state = new AppliedState(clock, options.fullCheckInterval());
     this.refusals = new RefusedRevisions(clock, options.fullCheckInterval());
     this.applier = new StagedApply(manager, pool, state);
-    this.inventories = new InventoryStore(client, options.agentNamespace());
+    this.inventories = new InventoryStore(manager, options.agentNamespace());
     this.pruner = new Pruner(manager);
     this.health = new HealthWaiter(manager, clock);
-    this.drift = new DriftWatcher(client, manager, applier, options.source(), options.allowedNamespaces(), clock,
+    this.drift = new DriftWatcher(manager, applier, options.source(), options.allowedNamespaces(), clock,
         syncLock, driftListener);
   }
 
@@ -117,9 +125,9 @@ public final class Synchronizer implements AutoCloseable {
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
     long generation = manager.discovery().generation();
-    ReleaseStage.Result staged = transform.apply(renders.render(snapshot, generation,
-        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced, capabilities,
-            snapshot.ids())));
+    Rendered plain = renders.render(snapshot, generation, () -> renderer.render(snapshot.root(), snapshot.paths(),
+        manager.discovery()::namespaced, capabilities, snapshot.ids()));
+    ReleaseStage.Result staged = releaseStage.apply(plain, releaseStatuses(plain));
     Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
       refusals.clear();
@@ -173,15 +181,29 @@ public final class Synchronizer implements AutoCloseable {
     return new Applied(null, staged, applied, pruned);
   }
 
+  /**
+   * Where each ReleasePolicy the revision declares stands: its status as the cluster has it (absent: never
+   * released). Read at every sync, never cached, so render follows the release controller's decisions.
+   */
+  private Map<PolicyKey, ReleasePolicyStatus> releaseStatuses(Rendered rendered) {
+    Map<PolicyKey, ReleasePolicyStatus> statuses = new HashMap<>();
+    for (DesiredObject object : rendered.objects()) {
+      ObjectRef ref = object.ref();
+      if (!ref.group().equals(ReleasePolicy.GROUP) || !ref.kind().equals(ReleasePolicy.KIND)
+          || manager.discovery().find(ref.apiVersion(), ref.kind()).isEmpty()) {
+        continue;
+      }
+      manager.get(ref).map(policy -> policy.getAdditionalProperties().get("status"))
+          .map(status -> manager.convert(status, ReleasePolicyStatus.class))
+          .ifPresent(status -> statuses.put(new PolicyKey(ref.namespace(), ref.name()), status));
+    }
+    return statuses;
+  }
+
   /** Stops correcting drift until the next sync (this replica is no longer the leader). */
   public void stopWatching() {
     drift.stopWatching();
     state.clear();
-  }
-
-  /** Drift corrections made since start, newest first (bounded). */
-  public List<DriftCorrection> recentDriftCorrections() {
-    return drift.recent();
   }
 
   private SyncResult finish(Snapshot snapshot, Instant start, SyncResult.Outcome outcome, ChangeSet changes,
