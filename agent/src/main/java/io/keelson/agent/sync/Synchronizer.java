@@ -12,7 +12,7 @@ import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.ChangeSet;
 import io.keelson.agent.plan.DesiredHash;
 import io.keelson.agent.render.ManifestRenderer;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.SopsStage;
 import io.keelson.release.api.ReleasePolicy;
@@ -50,7 +50,7 @@ public final class Synchronizer implements AutoCloseable {
   private final DiscoveryCapabilities capabilities;
   private final RenderCache renders = new RenderCache();
   private final RefusedRevisions refusals;
-  private final ReleaseStage releaseStage;
+  private final ReleaseAwareRenderStage releaseAwareRender;
   private final AppliedState state;
   private final StagedApply applier;
   private final InventoryStore inventories;
@@ -73,7 +73,7 @@ public final class Synchronizer implements AutoCloseable {
     this.options = options;
     this.clock = clock;
     this.manager = resources.fenced(() -> options.fence().check(term));
-    this.releaseStage = new ReleaseStage(options.defaultRouter());
+    this.releaseAwareRender = new ReleaseAwareRenderStage(options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds())
@@ -119,7 +119,7 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   /** What the locked part of a sync did; {@code result} is set when the sync ended there (rejected or failed). */
-  private record Applied(SyncResult result, ReleaseStage.Result staged, StagedApply.Outcome outcome,
+  private record Applied(SyncResult result, ReleaseAwareRenderStage.Result staged, StagedApply.Outcome outcome,
       Pruner.Result pruned) {}
 
   private Applied apply(Snapshot snapshot, Instant start) {
@@ -127,7 +127,7 @@ public final class Synchronizer implements AutoCloseable {
     long generation = manager.discovery().generation();
     Rendered plain = renders.render(snapshot, generation, () -> renderer.render(snapshot.root(), snapshot.paths(),
         manager.discovery()::namespaced, capabilities, snapshot.ids()));
-    ReleaseStage.Result staged = releaseStage.apply(plain, releaseStatuses(plain));
+    ReleaseAwareRenderStage.Result staged = releaseAwareRender.apply(plain, releaseStatuses(plain));
     Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
       refusals.clear();
@@ -207,7 +207,7 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   private SyncResult finish(Snapshot snapshot, Instant start, SyncResult.Outcome outcome, ChangeSet changes,
-      ReleaseStage.Result staged, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
+      ReleaseAwareRenderStage.Result staged, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
       List<Health> readiness, String remark) {
     List<RenderError> renderErrors = staged.rendered().errors();
     String notConverged = Convergence.explain(renderErrors, objectErrors, changes, pruneRefusal, readiness) + remark;

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 public record Observation(ReleaseAwareRender.Release release, String gitRevision, boolean canaryReady,
     boolean stableReady, boolean stableRunsCandidate, Routes routes, List<CheckResult> measurements,
-    Optional<Action> requested) {
+    Optional<ManualAction> requested) {
 
   public Observation {
     measurements = measurements == null ? List.of() : List.copyOf(measurements);
