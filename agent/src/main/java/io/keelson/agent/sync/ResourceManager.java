@@ -18,12 +18,18 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
+import io.keelson.agent.model.Rendered;
+import io.keelson.release.api.ReleasePolicy;
+import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.deploy.PolicyKey;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -183,6 +189,25 @@ public final class ResourceManager {
 
   private static String encode(String segment) {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * Where each ReleasePolicy the revision declares stands: its status as the cluster has it (absent: never
+   * released). Never cached, so a render follows the release controller's latest decisions.
+   */
+  public Map<PolicyKey, ReleasePolicyStatus> releaseStatuses(Rendered rendered) {
+    Map<PolicyKey, ReleasePolicyStatus> statuses = new HashMap<>();
+    for (DesiredObject object : rendered.objects()) {
+      ObjectRef ref = object.ref();
+      if (!ref.group().equals(ReleasePolicy.GROUP) || !ref.kind().equals(ReleasePolicy.KIND)
+          || discovery.find(ref.apiVersion(), ref.kind()).isEmpty()) {
+        continue;
+      }
+      get(ref).map(policy -> policy.getAdditionalProperties().get("status"))
+          .map(status -> convert(status, ReleasePolicyStatus.class))
+          .ifPresent(status -> statuses.put(new PolicyKey(ref.namespace(), ref.name()), status));
+    }
+    return statuses;
   }
 
   /** Waits until a CustomResourceDefinition is Established, so its kind can be served. */

@@ -5,7 +5,6 @@ import io.keelson.agent.health.Health;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.model.DesiredObject;
-import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
@@ -15,9 +14,6 @@ import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.SopsStage;
-import io.keelson.release.api.ReleasePolicy;
-import io.keelson.release.api.ReleasePolicyStatus;
-import io.keelson.release.deploy.PolicyKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +123,7 @@ public final class Synchronizer implements AutoCloseable {
     long generation = manager.discovery().generation();
     Rendered plain = renders.render(snapshot, generation, () -> renderer.render(snapshot.root(), snapshot.paths(),
         manager.discovery()::namespaced, capabilities, snapshot.ids()));
-    ReleaseAwareRenderStage.Result staged = releaseAwareRender.apply(plain, releaseStatuses(plain));
+    ReleaseAwareRenderStage.Result staged = releaseAwareRender.apply(plain, manager.releaseStatuses(plain));
     Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
       refusals.clear();
@@ -179,25 +175,6 @@ public final class Synchronizer implements AutoCloseable {
     drift.watch(desired.stream().collect(Collectors.toMap(DesiredObject::ref, o -> o, (a, b) -> a,
         LinkedHashMap::new)));
     return new Applied(null, staged, applied, pruned);
-  }
-
-  /**
-   * Where each ReleasePolicy the revision declares stands: its status as the cluster has it (absent: never
-   * released). Read at every sync, never cached, so render follows the release controller's decisions.
-   */
-  private Map<PolicyKey, ReleasePolicyStatus> releaseStatuses(Rendered rendered) {
-    Map<PolicyKey, ReleasePolicyStatus> statuses = new HashMap<>();
-    for (DesiredObject object : rendered.objects()) {
-      ObjectRef ref = object.ref();
-      if (!ref.group().equals(ReleasePolicy.GROUP) || !ref.kind().equals(ReleasePolicy.KIND)
-          || manager.discovery().find(ref.apiVersion(), ref.kind()).isEmpty()) {
-        continue;
-      }
-      manager.get(ref).map(policy -> policy.getAdditionalProperties().get("status"))
-          .map(status -> manager.convert(status, ReleasePolicyStatus.class))
-          .ifPresent(status -> statuses.put(new PolicyKey(ref.namespace(), ref.name()), status));
-    }
-    return statuses;
   }
 
   /** Stops correcting drift until the next sync (this replica is no longer the leader). */
