@@ -95,7 +95,7 @@ class MirrorPhaseTest {
   @Test
   void aPromoteActionWhileMirroredIsAccepted() {
     sim.runUntil(ReleasePhase.Mirroring, 10);
-    sim.action = Optional.of(new Action(Action.Kind.PROMOTE, "alice", sim.now));
+    sim.action = Optional.of(new ManualAction(ManualAction.Kind.PROMOTE, "alice", sim.now));
     assertThat(sim.tick().status().getPhase()).isEqualTo(ReleasePhase.Promoting);
   }
 }
