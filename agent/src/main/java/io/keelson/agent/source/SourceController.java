@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Git source, end to end: asks Git for the head, fetches a new revision, syncs it, and keeps the
- * source's status view. The latest revision always wins; when Git cannot be reached the last applied
- * state stays and the source is marked stale. {@link #reconcile} never throws: every failure ends up in
- * the status.
+ * source's status view. The latest revision always wins; when Git cannot be reached the source is marked
+ * stale and the revision fetched last is still synced, so release decisions reach the cluster meanwhile.
+ * {@link #reconcile} never throws: every failure ends up in the status.
  */
 public final class SourceController implements AutoCloseable {
 
@@ -90,9 +90,9 @@ public final class SourceController implements AutoCloseable {
   /** One reconcile: head, fetch if new, sync. Runs on the scheduler, never two at once for a source. */
   public synchronized void reconcile() {
     pending.set(false);
-    String head;
+    String gitDown = null;
     try {
-      head = git.remoteHead();
+      String head = git.remoteHead();
       if (fetched == null || tree == null || !head.equals(fetched.sha())) {
         FetchResult result = git.fetch(appliedSha());
         fetched = result.revision();
@@ -103,13 +103,22 @@ public final class SourceController implements AutoCloseable {
         }
       }
     } catch (GitSourceException e) {
-      LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
       metrics.gitFailed(name, e.reason().name());
       update(SourceViews.stale(view, e.getMessage(), clock.instant()));
-      return;
+      if (fetched == null) {
+        LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
+        return;
+      }
+      // The revision fetched last is still synced: a release decision (a rollback while promoting) changes
+      // what it renders to and must reach the cluster whether Git answers or not.
+      LOG.warn("source {}: Git is not usable, syncing the last fetched revision {}: {}", name,
+          shortSha(fetched.sha()), e.getMessage());
+      gitDown = e.getMessage();
     }
     RevisionView revision = view(fetched);
-    update(SourceViews.fetched(view, revision, clock.instant()));
+    if (gitDown == null) {
+      update(SourceViews.fetched(view, revision, clock.instant()));
+    }
     SyncResult result;
     try {
       result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths, ids));
@@ -133,7 +142,8 @@ public final class SourceController implements AutoCloseable {
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
       releases.observed(name, result.releases(), fetched.sha());
     }
-    update(SourceViews.synced(view, result, revision));
+    SourceView synced = SourceViews.synced(view, result, revision);
+    update(gitDown == null ? synced : SourceViews.stale(synced, gitDown, view.lastFetchAt()));
   }
 
   /** Called by the sync engine when it put a changed managed object back. */
