@@ -39,7 +39,8 @@ public final class AgentMetrics {
         .help("Syncs abandoned before their next write because this replica lost its Lease")
         .labelNames("source").register(registry);
     lastSuccess = Gauge.builder().name("keelson_last_successful_sync_timestamp_seconds")
-        .help("When the source last applied successfully").labelNames("source").register(registry);
+        .help("When the source last applied successfully (a refused mass prune is no success)")
+        .labelNames("source").register(registry);
     revisionInfo = Gauge.builder().name("keelson_source_revision_info")
         .help("The revision a source last applied (value 1)").labelNames("source", "revision").register(registry);
     managedObjects = Gauge.builder().name("keelson_managed_objects").help("Objects a source manages")
@@ -78,7 +79,10 @@ public final class AgentMetrics {
     syncDuration.labelValues(source).observe(result.duration().toNanos() / 1e9);
     syncs.labelValues(source, result.outcome().name()).inc();
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
-      lastSuccess.labelValues(source).set(result.finishedAt().toEpochMilli() / 1000.0);
+      if (result.pruneRefusal().isEmpty()) {
+        // A refused prune leaves objects Git no longer declares: it needs someone, so alerts must see it.
+        lastSuccess.labelValues(source).set(result.finishedAt().toEpochMilli() / 1000.0);
+      }
       String previous = currentRevision.put(source, result.revision());
       if (previous != null && !previous.equals(result.revision())) {
         revisionInfo.remove(source, previous);
