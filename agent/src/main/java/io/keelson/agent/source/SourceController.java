@@ -106,6 +106,14 @@ public final class SourceController implements AutoCloseable {
       metrics.gitFailed(name, e.reason().name());
       update(SourceViews.stale(view, e.getMessage(), clock.instant()));
       if (fetched == null) {
+        // Restarted while Git is down: the checkout the last process fetched is still in the cache.
+        git.lastCheckout().ifPresent(kept -> {
+          fetched = kept.revision();
+          tree = kept.tree();
+          ids = kept.ids();
+        });
+      }
+      if (fetched == null) {
         LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
         return;
       }

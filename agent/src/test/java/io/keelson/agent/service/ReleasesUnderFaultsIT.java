@@ -101,20 +101,46 @@ class ReleasesUnderFaultsIT {
     // Polling once an hour: only a sync triggered by the release's own decision can restore stable.
     Shop shop = shop(plane, client, ns, prometheus, "1h", List.of("apps"), "0s");
     RunningAgent agent = shop.startAgent("agent-a");
+    promotingForever(shop, agent);
+
+    shop.http().close();
+    abortRestoresStable(shop, agent);
+  }
+
+  @Test
+  void whenTheAgentRestartsWithGitDownAndARollbackIsDecidedWhilePromoting_thenStableGetsItsTemplateBackAtOnce(
+      ControlPlane plane, KubernetesClient client, TestNamespace ns, PrometheusServer prometheus) {
+    Shop shop = shop(plane, client, ns, prometheus, "1h", List.of("apps"), "0s");
+    RunningAgent first = shop.startAgent("agent-a");
+    promotingForever(shop, first);
+
+    first.close();
+    closing.remove(first);
+    shop.http().close();
+    // The same replica again, with the cache it kept on disk, and nothing fetched since it started.
+    RunningAgent again = shop.startAgent("agent-a");
+    AgentIT.await("the restarted agent to lead", Duration.ofSeconds(20), () -> again.status().path("leader").asBoolean());
+    abortRestoresStable(shop, again);
+  }
+
+  /** Releases cart 2.0 up to Promoting, where it stays: from then on stable never finishes rolling it out. */
+  private void promotingForever(Shop shop, RunningAgent agent) {
     shop.releaseCandidate(agent);
     shop.awaitRelease("the candidate under production weight", Duration.ofSeconds(60),
         s -> s.getPhase() == ReleasePhase.Progressing && s.getCanaryWeight() != null && s.getCanaryWeight() > 0);
-    // From here stable never finishes rolling out the candidate: the promotion stays under way.
     running.remove("cart");
     shop.awaitRelease("the release promoting", Duration.ofSeconds(60), s -> s.getPhase() == ReleasePhase.Promoting);
     AgentIT.await("stable rolling out the candidate", Duration.ofSeconds(15),
-        () -> "shop/cart:2.0".equals(image(client, ns, "cart")));
+        () -> "shop/cart:2.0".equals(image(shop.client, shop.ns, "cart")));
+  }
 
-    shop.http().close();
-    assertThat(agent.releaseAction(ns.name(), "cart", "abort", RunningAgent.API_TOKEN).statusCode()).isEqualTo(202);
+  /** With Git down, an abort while promoting gives stable its template back through a sync of the last checkout. */
+  private static void abortRestoresStable(Shop shop, RunningAgent agent) {
+    assertThat(agent.releaseAction(shop.ns.name(), "cart", "abort", RunningAgent.API_TOKEN).statusCode())
+        .isEqualTo(202);
 
     AgentIT.await("stable's template back while Git is down", Duration.ofSeconds(20),
-        () -> "shop/cart:1.0".equals(image(client, ns, "cart")));
+        () -> "shop/cart:1.0".equals(image(shop.client, shop.ns, "cart")));
     shop.awaitRelease("the release failed", Duration.ofSeconds(10), s -> s.getPhase() == ReleasePhase.Failed);
     JsonNode source = agent.source("apps");
     assertThat(source.path("stale").asBoolean()).as("Git is still down").isTrue();
