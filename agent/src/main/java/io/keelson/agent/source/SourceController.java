@@ -141,7 +141,7 @@ public final class SourceController implements AutoCloseable {
       update(SourceViews.stale(view, "sync failed: " + e.getMessage(), clock.instant()));
       return;
     }
-    metrics.synced(result, result.changes().changes().size());
+    metrics.synced(result, result.changes().changes().size(), gitDown != null);
     if (result.outcome() != SyncResult.Outcome.APPLIED || result.pruneRefusal().isPresent()
         || result.changes().writes() > 0 || result.outcome() != lastOutcome) {
       events.synced(result);

@@ -172,18 +172,26 @@ class AgentIT {
     Fixture git = gitRepo();
     git.repo().write("apps/settings.yaml", configMap("blue")).commit("blue");
     RunningAgent agent = agent(plane, ns, "agent-a", git, "1h");
-    await("the first sync", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns)));
+    await("the first sync, in the status and the metrics", Duration.ofSeconds(30),
+        () -> "blue".equals(colour(client, ns)) && agent.source("apps").path("lastSync").has("finishedAt")
+            && agent.metric(LAST_SUCCESS) > 0);
     String versionBefore = client.configMaps().inNamespace(ns.name()).withName("settings").get()
         .getMetadata().getResourceVersion();
+    double lastSuccess = agent.metric(LAST_SUCCESS);
+    String lastSync = agent.source("apps").path("lastSync").path("finishedAt").asText();
 
     git.http().close();
     assertThat(agent.manualSync("apps", null).statusCode()).isEqualTo(401);
     assertThat(agent.manualSync("apps", RunningAgent.API_TOKEN).statusCode()).isEqualTo(202);
 
-    await("the source to be stale", Duration.ofSeconds(20), () -> agent.source("apps").path("stale").asBoolean());
+    // The revision fetched last is synced again (a release decision may change its render): no write, no success.
+    await("a stale source's sync of the revision fetched last", Duration.ofSeconds(20),
+        () -> agent.source("apps").path("stale").asBoolean()
+            && !lastSync.equals(agent.source("apps").path("lastSync").path("finishedAt").asText()));
     JsonNode source = agent.source("apps");
     assertThat(source.path("state").asText()).isEqualTo("Stale");
     assertThat(source.path("staleReason").asText()).isNotBlank();
+    assertThat(agent.metric(LAST_SUCCESS)).as("the last successful sync").isEqualTo(lastSuccess);
     assertThat(client.configMaps().inNamespace(ns.name()).withName("settings").get().getMetadata()
         .getResourceVersion()).isEqualTo(versionBefore);
   }
