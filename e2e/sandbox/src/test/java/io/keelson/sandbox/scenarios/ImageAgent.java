@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The agent as a pod runs it, as far as a machine without a container runtime allows: the chart rendered by
@@ -41,14 +42,24 @@ final class ImageAgent implements Sandbox.AgentLauncher {
 
   private final Path work;
   private final Map<String, Object> extraValues;
+  private final Consumer<Sandbox> prepare;
+  private boolean prepared;
+  private final ImageRootfs image;
   private Rendered rendered;
   private long launchedNanos;
   private String imageTag = "";
 
-  /** {@code extraValues}: chart values over the sandbox's (e.g. rbac.namespaced). */
-  ImageAgent(Path work, Map<String, Object> extraValues) {
+  /**
+   * {@code extraValues}: chart values over the sandbox's (e.g. rbac); {@code prepare}: what the platform team
+   * does before the first install (e.g. create the namespaces a namespaced installation's Roles live in).
+   */
+  ImageAgent(Path work, Map<String, Object> extraValues, Consumer<Sandbox> prepare) {
     this.work = work;
     this.extraValues = extraValues;
+    this.prepare = prepare;
+    // Before the sandbox picks the agent's ports: the longer between picking a free port and binding it, the
+    // likelier another process takes it.
+    this.image = ImageRootfs.unpack(work.getParent().resolve("image"));
   }
 
   /** The next start is a {@code helm upgrade} to this image tag (the chart's Deployment changes; the pod rolls). */
@@ -73,6 +84,11 @@ final class ImageAgent implements Sandbox.AgentLauncher {
     return launchedNanos;
   }
 
+  /** The unpacked image the agent runs from. */
+  ImageRootfs image() {
+    return image;
+  }
+
   /** The chart's objects as last rendered and applied. */
   Rendered rendered() {
     return rendered;
@@ -83,8 +99,11 @@ final class ImageAgent implements Sandbox.AgentLauncher {
     try {
       Files.createDirectories(work);
       ControlPlane controlPlane = sandbox.cluster().controlPlane();
+      if (!prepared) {
+        prepare.accept(sandbox);
+        prepared = true;
+      }
       rendered = install(controlPlane, values(sandbox, port, adminPort));
-      ImageRootfs image = ImageRootfs.unpack(work.getParent().resolve("image"));
       layOutPod(image, controlPlane.client(), port);
       Path tmp = emptyDir("tmp");
       Path cache = emptyDir("cache");

@@ -16,7 +16,8 @@ import java.util.Map;
  * applied in order into a root file system, and what its configuration says to run (entrypoint, environment,
  * user).
  */
-record ImageRootfs(Path root, List<String> entrypoint, Map<String, String> environment, String user) {
+record ImageRootfs(Path root, List<String> entrypoint, Map<String, String> environment, String user,
+    Map<String, String> labels) {
 
   static final String TARBALL = "agent/target/keelson-agent-image.tar";
 
@@ -54,7 +55,9 @@ record ImageRootfs(Path root, List<String> entrypoint, Map<String, String> envir
         String[] pair = variable.asText().split("=", 2);
         environment.put(pair[0], pair[1]);
       }
-      return new ImageRootfs(root, List.copyOf(entrypoint), environment, config.path("User").asText("0:0"));
+      Map<String, String> labels = new LinkedHashMap<>();
+      config.path("Labels").properties().forEach(label -> labels.put(label.getKey(), label.getValue().asText()));
+      return new ImageRootfs(root, List.copyOf(entrypoint), environment, config.path("User").asText("0:0"), labels);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the agent image into " + dir, e);
     }

@@ -2,35 +2,58 @@ package io.keelson.sandbox.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.RouterKind;
 import io.keelson.testkit.AuditLog;
 import io.keelson.testkit.ControlPlane;
+import io.keelson.testkit.ProjectTools;
 import io.keelson.testkit.Rendered;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The agent's image, installed by the chart with only the chart's cluster-wide RBAC (see {@link ImageAgent}):
- * it syncs the shop, corrects a drift, releases a good cart to Succeeded and rolls a bad one back, and serves
- * what the chart's probes and ServiceMonitor ask for.
+ * The agent's image, installed by the chart with only the chart's RBAC (see {@link ImageAgent}), cluster-wide
+ * and namespaced: it syncs the shop, corrects a drift, releases a good cart to Succeeded across a
+ * {@code helm upgrade}, rolls a bad one back, serves what the chart's probes and ServiceMonitor ask for, and
+ * leaves every object it applied in place when the chart is uninstalled.
  */
+@ParameterizedClass(name = "rbac {0}")
+@EnumSource(InClusterE2E.Rbac.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InClusterE2E {
+
+  /** The chart's two RBAC modes. */
+  enum Rbac {
+    /** A ClusterRole for the kinds in rbac.manage. */
+    CLUSTER_WIDE,
+    /**
+     * Roles in rbac.watchNamespaces only: the namespace exists before the install (its Role lives there) and
+     * the repository declares no cluster-scoped object, which such an installation may not manage.
+     */
+    NAMESPACED
+  }
 
   @TempDir
   static Path directory;
@@ -38,13 +61,28 @@ class InClusterE2E {
   static ImageAgent agent;
   static ShopSandbox shop;
 
+  @Parameter
+  Rbac rbac;
+
   /** Given: the chart applied and the image started in its root file system; the shop applied from Git. */
-  @BeforeAll
-  static void givenTheImageInstalledByTheChart() {
-    agent = new ImageAgent(directory.resolve("agent"), Map.of("rbac", Map.of("manage", manageWithSecrets())));
-    shop = ShopSandbox.start(directory.resolve("sandbox"), RouterKind.ISTIO, agent);
-    System.out.printf("in-cluster: the image's entrypoint started to the shop's first sync applied: %d ms%n",
-        (shop.firstAppliedNanos() - agent.launchedNanos()) / 1_000_000);
+  @BeforeParameterizedClassInvocation
+  static void givenTheImageInstalledByTheChart(Rbac rbac) {
+    Map<String, Object> values = new LinkedHashMap<>(Map.of("manage", manageWithSecrets()));
+    if (rbac == Rbac.NAMESPACED) {
+      values.put("namespaced", true);
+      values.put("watchNamespaces", List.of(ShopSandbox.NAMESPACE));
+    }
+    Path work = directory.resolve(rbac.name().toLowerCase(java.util.Locale.ROOT));
+    agent = new ImageAgent(work.resolve("agent"), Map.of("rbac", values), sandbox -> {
+      if (rbac == Rbac.NAMESPACED) {
+        sandbox.client().namespaces().resource(new NamespaceBuilder().withNewMetadata()
+            .withName(ShopSandbox.NAMESPACE).endMetadata().build()).serverSideApply();
+        sandbox.repo().remove("manifests/shop/namespace.yaml", "The shop's namespace is the platform team's");
+      }
+    });
+    shop = ShopSandbox.start(work.resolve("sandbox"), RouterKind.ISTIO, agent);
+    System.out.printf("in-cluster (%s): the image's entrypoint started to the shop's first sync applied: %d ms%n",
+        rbac, (shop.firstAppliedNanos() - agent.launchedNanos()) / 1_000_000);
   }
 
   /** The chart's default kinds and Secrets (the shop's checkout has one), as its values.yaml says to add them. */
@@ -55,11 +93,29 @@ class InClusterE2E {
     return manage;
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (shop != null) {
       shop.close();
     }
+  }
+
+  /** What the image holds besides the agent: its SBOM (the one beside the tarball), the render tools, labels. */
+  @Test
+  @Order(0)
+  void theImageCarriesItsSbomTheRenderToolsWithLicensesAndItsLabels() throws IOException {
+    ImageRootfs image = agent.image();
+    Path sbom = ProjectTools.projectRoot().resolve("agent/target/sbom/keelson-agent.cdx.xml");
+    assertThat(image.resolve("usr/share/keelson/keelson-agent.cdx.xml")).hasSameBinaryContentAs(sbom);
+    assertThat(Files.readString(sbom)).contains("<name>keelson-agent</name>", "<name>org.eclipse.jgit</name>",
+        "<name>kubernetes-client</name>");
+    for (String tool : List.of("helm", "kustomize")) {
+      assertThat(image.resolve("usr/local/bin/" + tool)).isExecutable();
+      assertThat(image.resolve("usr/share/doc/" + tool + "/LICENSE")).content().contains("Apache License");
+    }
+    assertThat(image.user()).isEqualTo("65532:65532");
+    assertThat(image.labels()).containsKeys("org.opencontainers.image.source", "org.opencontainers.image.revision",
+        "org.opencontainers.image.licenses").containsEntry("org.opencontainers.image.version", "0.1.0-SNAPSHOT");
   }
 
   @Test
@@ -137,10 +193,15 @@ class InClusterE2E {
     assertThat(shop.sandbox.client().serviceAccounts().inNamespace(ImageAgent.NAMESPACE)
         .withName(ImageAgent.RELEASE).get()).isNull();
     assertThat(shopObjects()).containsExactlyInAnyOrderElementsOf(managed);
+    // A namespaced installation's own Role and RoleBinding in the shop's namespace go with it.
+    Set<String> release = agent.rendered().objects().stream()
+        .filter(object -> ShopSandbox.NAMESPACE.equals(Rendered.at(object, "metadata.namespace")))
+        .map(object -> String.valueOf(Rendered.at(object, "metadata.name"))).collect(Collectors.toSet());
     List<AuditLog.Write> deletes = controlPlane.auditLog().writes().stream().skip(writesBefore)
-        .filter(write -> write.verb().equals("delete") && ShopSandbox.NAMESPACE.equals(write.namespace()))
+        .filter(write -> write.verb().equals("delete") && ShopSandbox.NAMESPACE.equals(write.namespace())
+            && !release.contains(write.name()))
         .toList();
-    assertThat(deletes).as("deletes in the shop's namespace after the uninstall").isEmpty();
+    assertThat(deletes).as("deletes in the shop's namespace after the uninstall (%s RBAC)", rbac).isEmpty();
     assertThat(shop.policy()).as("the ReleasePolicy").isNotNull();
   }
 
