@@ -34,6 +34,7 @@ import io.keelson.release.api.ReleaseIdentity;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.SequentialEvidence;
 import io.keelson.release.api.TestRoute;
 import io.keelson.release.api.Verdict;
 import io.keelson.release.deploy.ReleaseAwareRender.Release;
@@ -242,7 +243,7 @@ class ReleaseStrategyTest {
         row("a revert while render keeps the canary under weight rolls back", progressing(1, 10, 30),
             obs(release(CANARY, V1, H1), TEN), RollingBack, Routes.STABLE,
             "Git reverted to the stable template " + H1, d -> {}),
-        row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.PAUSE, "alice"),
+        row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), ManualAction.Kind.PAUSE, "alice"),
             Progressing, TEN, "step 1/2 at 10%: paused by alice", d -> {
               assertThat(d.status().getPaused()).isTrue();
               assertThat(d.analysis()).isEmpty();
@@ -253,33 +254,53 @@ class ReleaseStrategyTest {
             obs(canary(), TEN, passing()), Progressing, TEN, "paused; a resume action continues the release",
             d -> assertThat(d.status().getStep()).isEqualTo(1)),
         row("RESUME continues", with(progressing(1, 10, 30), s -> s.setPaused(true)),
-            act(obs(canary(), TEN), Action.Kind.RESUME, "bob"), Progressing, TEN, "waiting 30s for the next "
+            act(obs(canary(), TEN), ManualAction.Kind.RESUME, "bob"), Progressing, TEN, "waiting 30s for the next "
                 + "analysis (resumed by bob)", d -> assertThat(d.status().getPaused()).isNull()),
-        row("ABORT rolls back", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.ABORT, "carol"),
+        row("ABORT rolls back", progressing(1, 10, 30), act(obs(canary(), TEN), ManualAction.Kind.ABORT, "carol"),
             RollingBack, Routes.STABLE, "aborted by carol", d -> {}),
         row("PROMOTE skips the remaining steps", progressing(1, 10, 30),
-            act(obs(canary(), TEN), Action.Kind.PROMOTE, "dave"), Promoting, TEN, "promoted by dave", d -> {}),
+            act(obs(canary(), TEN), ManualAction.Kind.PROMOTE, "dave"), Promoting, TEN, "promoted by dave", d -> {}),
         row("PROMOTE is refused while the step has a FAIL", progressing(1, 10, 30),
-            act(obs(canary(), TEN, failing()), Action.Kind.PROMOTE, "dave"), Progressing, TEN,
+            act(obs(canary(), TEN, failing()), ManualAction.Kind.PROMOTE, "dave"), Progressing, TEN,
             "PROMOTE by dave refused: step 1 has a failed check",
             d -> assertThat(d.status().getActions()).extracting(ActionRecord::accepted).containsExactly(false),
             spec -> threshold(spec, FailureCounting.CONSECUTIVE)),
         row("PROMOTE is refused while deploying", deploying(), notReady(act(obs(canary(), Routes.STABLE),
-            Action.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing or "
+            ManualAction.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing or "
                 + "progressing can be promoted", d -> {}, spec -> deadline(spec, "2h")),
         row("RETRY releases a failed candidate again", failed(), act(obs(release(HELD_BACK, V2, H1),
-            Routes.STABLE), Action.Kind.RETRY, "erin"), Deploying, Routes.STABLE,
+            Routes.STABLE), ManualAction.Kind.RETRY, "erin"), Deploying, Routes.STABLE,
             "deploying " + H2 + " (attempt 2): retried by erin",
             d -> assertThat(d.status().getCandidate()).isEqualTo(new ReleaseIdentity(H2, "rev2", 2))),
         row("RETRY is refused outside Failed", progressing(1, 10, 30),
-            act(obs(canary(), TEN), Action.Kind.RETRY, "erin"), Progressing, TEN,
+            act(obs(canary(), TEN), ManualAction.Kind.RETRY, "erin"), Progressing, TEN,
             "RETRY by erin refused", d -> {}),
         row("an action already handled is not carried out again", with(progressing(1, 10, 30),
                 s -> s.recordAction(new ActionRecord("ABORT", "carol", NOW.toString(), true, "aborted by carol"))),
-            act(obs(canary(), TEN), Action.Kind.ABORT, "carol"), Progressing, TEN, "step 1/2 at 10%",
+            act(obs(canary(), TEN), ManualAction.Kind.ABORT, "carol"), Progressing, TEN, "step 1/2 at 10%",
             d -> assertThat(d.status().getActions()).hasSize(1)),
         row("a target missing from Git holds", progressing(1, 10, 30), obs(null, TEN), Progressing, TEN,
-            "not declared in Git", d -> {}));
+            "not declared in Git", d -> {}),
+        row("a sequential rejection rolls back mid-interval, whatever the failure threshold", progressing(1, 10, 30),
+            sequential(obs(canary(), TEN), look(1, 30, 250.0, true)), RollingBack, Routes.STABLE,
+            "sequential test of errors rejected the canary: e-value 250.0 reached", d -> {
+              assertThat(d.status().getReason()).startsWith("sequential test of errors rejected the canary");
+              assertThat(d.status().getSequential()).containsExactly(look(1, 30, 250.0, true));
+            }, spec -> threshold(spec, FailureCounting.CONSECUTIVE)),
+        row("a sequential rejection during the test route rolls back", testing(20),
+            sequential(obs(canary(), new Routes(0, true)), look(0, 20, 250.0, true)), RollingBack, Routes.STABLE,
+            "sequential test of errors rejected the canary", d -> {}),
+        row("a sequential test below its boundary is recorded and the step waits", progressing(1, 10, 30),
+            sequential(obs(canary(), TEN), look(1, 30, 3.2, false)), Progressing, TEN,
+            "waiting 30s for the next analysis; sequential errors e-value 3.2 of 100",
+            d -> assertThat(d.status().getSequential()).containsExactly(look(1, 30, 3.2, false))),
+        row("an unchanged e-value keeps the look that set it on record",
+            with(progressing(1, 10, 30), s -> s.setSequential(List.of(lookedAt(look(1, 30, 3.2, false), 20)))),
+            sequential(obs(canary(), TEN), look(1, 30, 3.2, false)), Progressing, TEN, "e-value 3.2 of 100",
+            d -> assertThat(d.status().getSequential()).containsExactly(lookedAt(look(1, 30, 3.2, false), 20))),
+        row("a look at another step's window is not this step's evidence", progressing(1, 10, 30),
+            sequential(obs(canary(), TEN), look(0, 90, 250.0, true)), Progressing, TEN, "waiting 30s",
+            d -> assertThat(d.status().getSequential()).isNull()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -391,9 +412,25 @@ class ReleaseStrategyTest {
         o.requested());
   }
 
-  private static Observation act(Observation o, Action.Kind kind, String by) {
+  private static Observation act(Observation o, ManualAction.Kind kind, String by) {
     return new Observation(o.release(), o.gitRevision(), o.canaryReady(), o.stableReady(), o.stableRunsCandidate(),
-        o.routes(), o.measurements(), Optional.of(new Action(kind, by, NOW)));
+        o.routes(), o.measurements(), Optional.of(new ManualAction(kind, by, NOW)));
+  }
+
+  private static Observation sequential(Observation o, SequentialEvidence look) {
+    return new Observation(o.release(), o.gitRevision(), o.canaryReady(), o.stableReady(), o.stableRunsCandidate(),
+        o.routes(), o.measurements(), o.requested(), List.of(look));
+  }
+
+  /** The errors test of {@code step}, whose window started {@code secondsAgo}, as looked at now. */
+  private static SequentialEvidence look(int step, int secondsAgo, double eValue, boolean rejected) {
+    return new SequentialEvidence(step, "errors", NOW.minusSeconds(secondsAgo).toString(), NOW.toString(), eValue,
+        100.0, rejected, "e-value " + eValue + (rejected ? " reached" : " is below") + " 1/α = 100");
+  }
+
+  private static SequentialEvidence lookedAt(SequentialEvidence look, int secondsAgo) {
+    return new SequentialEvidence(look.step(), look.test(), look.windowStart(), NOW.minusSeconds(secondsAgo).toString(),
+        look.eValue(), look.boundary(), look.rejected(), look.message());
   }
 
   private static List<CheckResult> failing() {
