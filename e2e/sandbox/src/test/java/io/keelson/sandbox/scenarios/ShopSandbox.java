@@ -58,6 +58,7 @@ final class ShopSandbox implements AutoCloseable {
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
   private final AtomicInteger maxCanaryWeight = new AtomicInteger(-1);
   private final long startedMillis;
+  private long firstAppliedNanos;
 
   private ShopSandbox(Sandbox sandbox, long startedMillis) {
     this.sandbox = sandbox;
@@ -72,13 +73,20 @@ final class ShopSandbox implements AutoCloseable {
    * agent's default), and the stable cart serves.
    */
   static ShopSandbox start(Path directory, RouterKind router) {
+    return start(directory, router, null);
+  }
+
+  /** As above, with the agent run by {@code launcher} (null: the sandbox's own). */
+  static ShopSandbox start(Path directory, RouterKind router, Sandbox.AgentLauncher launcher) {
     long started = System.nanoTime();
     SandboxRepo repo = SandboxRepo.openOrSeed(directory.resolve("config"), ProjectTools.projectRoot());
     repo.write("policies/cart.yaml", resource("scenarios/cart-policy.yaml"), "Release cart in seconds");
-    Sandbox sandbox = Sandbox.start(SandboxOptions.forScenarios(directory).withRouter(router));
+    SandboxOptions options = SandboxOptions.forScenarios(directory).withRouter(router);
+    Sandbox sandbox = launcher == null ? Sandbox.start(options) : Sandbox.start(options, launcher);
     ShopSandbox shop = new ShopSandbox(sandbox, (System.nanoTime() - started) / 1_000_000);
     try {
       shop.awaitApplied(repo.head(), Duration.ofSeconds(90));
+      shop.firstAppliedNanos = System.nanoTime();
       shop.awaitRelease("the cart policy idle with a stable release", Duration.ofSeconds(60),
           status -> status.getPhase() == ReleasePhase.Idle && status.getStable() != null);
       shop.awaitStableAvailable(Duration.ofSeconds(60));
@@ -91,6 +99,11 @@ final class ShopSandbox implements AutoCloseable {
 
   long startMillis() {
     return startedMillis;
+  }
+
+  /** When the seed revision was first seen applied ({@link System#nanoTime()}, polled every 200 ms). */
+  long firstAppliedNanos() {
+    return firstAppliedNanos;
   }
 
   private static String resource(String name) {
