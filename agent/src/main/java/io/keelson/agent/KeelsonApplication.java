@@ -262,7 +262,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
         .withFullCheckInterval(duration(source.getFullCheckInterval()))
-        .withTools(config.getRender().toTools(source.getRender()))
+        .withTools(config.getRender().toTools(source.getRender(), System.getenv()))
         .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor())
         .withDefaultRouter(config.getReleaseController().getRouter());
   }

@@ -2,11 +2,15 @@ package io.keelson.agent.cli;
 
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.Command;
+import io.keelson.agent.charts.HttpChartSource;
+import io.keelson.agent.render.ChartRepository;
 import io.keelson.agent.render.ManifestRenderer;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.RenderTools;
 import io.keelson.agent.render.SopsStage;
 import io.keelson.agent.render.sops.SopsDecryptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +51,9 @@ abstract class RepositoryCommand extends Command {
         .help("let Kustomize fetch remote bases and Helm chart repositories");
     subparser.addArgument("--allow-plugins").action(Arguments.storeTrue())
         .help("let Kustomize run exec KRM functions");
+    subparser.addArgument("--chart-repository").action(Arguments.append()).metavar("URL=DIRECTORY")
+        .help("pull helmCharts from this chart repository with the basic-auth credentials in DIRECTORY/username"
+            + " and DIRECTORY/password (a mounted basic-auth Secret's layout; repeatable)");
     subparser.addArgument("--render-timeout")
         .help("how long one Kustomize or Helm build may take, e.g. 60s or 5m (default: 60s, as render.timeout)");
     subparser.addArgument("--verbose").action(Arguments.storeTrue())
@@ -83,6 +90,8 @@ abstract class RepositoryCommand extends Command {
     if (timeout != null) {
       tools = tools.withLimits(duration(timeout), tools.maxOutputBytes());
     }
+    tools = tools.withChartRepositories(chartRepositories(namespace),
+        new HttpChartSource(tools.timeout(), tools.maxOutputBytes()));
     RenderOptions options = RenderOptions.defaults(namespace.getString("namespace"))
         .withAllowedNamespaces(new HashSet<>(listOrEmpty(namespace, "allowed_namespace")))
         .withDeniedKinds(new HashSet<>(listOrEmpty(namespace, "denied_kind")))
@@ -109,6 +118,32 @@ abstract class RepositoryCommand extends Command {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return e.getCause() != null && e.getCause().getMessage() != null
         ? message + ": " + e.getCause().getMessage() : message;
+  }
+
+  private static List<ChartRepository> chartRepositories(Namespace namespace) throws CommandFailed {
+    List<ChartRepository> repositories = new java.util.ArrayList<>();
+    for (String entry : listOrEmpty(namespace, "chart_repository")) {
+      int equals = entry.lastIndexOf('=');
+      if (equals < 1) {
+        throw new CommandFailed("--chart-repository takes URL=DIRECTORY, not " + entry);
+      }
+      Path credentials = Path.of(entry.substring(equals + 1));
+      try {
+        repositories.add(new ChartRepository(entry.substring(0, equals), () -> secret(credentials, "username"),
+            () -> secret(credentials, "password")));
+      } catch (IllegalArgumentException e) {
+        throw new CommandFailed("--chart-repository: " + e.getMessage());
+      }
+    }
+    return repositories;
+  }
+
+  private static String secret(Path directory, String file) {
+    try {
+      return Files.readString(directory.resolve(file)).stripTrailing();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + directory.resolve(file), e);
+    }
   }
 
   private static Duration duration(String text) throws CommandFailed {
