@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.PruneOptions;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.sync.ChangePreview;
 import io.keelson.agent.sync.ObjectError;
+import io.keelson.agent.sync.ResourceManager;
 import io.keelson.release.api.RouterKind;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Clock;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
@@ -72,9 +74,9 @@ public class DiffCommand extends RepositoryCommand {
     } catch (CommandFailed e) {
       throw new CommandFailed(e.getMessage(), ERROR, null);
     }
-    ChangePreview preview = new ChangePreview(client, namespace.getString("agent_namespace"),
-        RouterKind.of(namespace.getString("router")));
-    ReleaseStage.Result staged = preview.render(renderer(namespace), directory, paths(namespace));
+    ChangePreview preview = new ChangePreview(new ResourceManager(client, Clock.systemUTC()),
+        namespace.getString("agent_namespace"), RouterKind.of(namespace.getString("router")));
+    ReleaseAwareRenderStage.Result staged = preview.render(renderer(namespace), directory, paths(namespace));
     Rendered rendered = staged.rendered();
     rendered.notes().forEach(note -> System.err.println("note: " + note));
     RenderCommand.failOnErrors(rendered, directory, ERROR);

@@ -3,7 +3,7 @@ package io.keelson.agent.cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +37,7 @@ public class RenderCommand extends RepositoryCommand {
     Rendered built = renderer(namespace).render(directory, paths(namespace), new OfflineKindScopes());
     built.notes().forEach(note -> System.err.println("note: " + note));
     // The release-aware checks too (policy validation, routing a policy owns), as if nothing were released.
-    Rendered rendered = new ReleaseStage().apply(built, Map.of()).rendered();
+    Rendered rendered = new ReleaseAwareRenderStage().apply(built, Map.of()).rendered();
     failOnErrors(rendered, directory, 1);
     String output = namespace.getString("output");
     if (output != null) {

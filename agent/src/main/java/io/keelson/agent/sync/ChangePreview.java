@@ -1,7 +1,6 @@
 package io.keelson.agent.sync;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.model.DesiredObject;
@@ -14,11 +13,11 @@ import io.keelson.agent.plan.ObjectComparison;
 import io.keelson.agent.plan.PruneOptions;
 import io.keelson.agent.plan.PrunePlanner;
 import io.keelson.agent.render.ManifestRenderer;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.model.Rendered;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.render.TreeIds;
 import io.keelson.release.api.RouterKind;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,29 +54,30 @@ public final class ChangePreview {
 
   private final ResourceManager manager;
   private final DiscoveryCapabilities capabilities;
-  private final ReleaseTransform transform;
+  private final ReleaseAwareRenderStage releaseAwareRender;
   private final InventoryStore inventories;
   private final Pruner pruner;
 
   /**
+   * @param resources the cluster's ResourceManager; the preview uses it fenced shut, so nothing is written
    * @param agentNamespace where the agent keeps its inventories
    * @param router the agent's default router ({@code releaseController.router})
    */
-  public ChangePreview(KubernetesClient client, String agentNamespace, RouterKind router) {
-    this.manager = new ResourceManager(client, new ApiDiscovery(client, Clock.systemUTC()), () -> {
+  public ChangePreview(ResourceManager resources, String agentNamespace, RouterKind router) {
+    this.manager = resources.fenced(() -> {
       throw new IllegalStateException("a preview never writes");
     });
-    this.capabilities = new DiscoveryCapabilities(client, manager.discovery());
-    this.transform = new ReleaseTransform(client, manager, router);
-    this.inventories = new InventoryStore(client, agentNamespace);
+    this.capabilities = new DiscoveryCapabilities(manager);
+    this.releaseAwareRender = new ReleaseAwareRenderStage(router);
+    this.inventories = new InventoryStore(manager, agentNamespace);
     this.pruner = new Pruner(manager);
   }
 
   /** Renders as a sync does: the cluster's kind scopes and capabilities, then the live release statuses. */
-  public ReleaseStage.Result render(ManifestRenderer renderer, Path root, List<String> paths) {
+  public ReleaseAwareRenderStage.Result render(ManifestRenderer renderer, Path root, List<String> paths) {
     manager.discovery().refresh();
-    return transform.apply(renderer.render(root, paths, manager.discovery()::namespaced, capabilities,
-        TreeIds.NONE));
+    Rendered plain = renderer.render(root, paths, manager.discovery()::namespaced, capabilities, TreeIds.NONE);
+    return releaseAwareRender.apply(plain, manager.releaseStatuses(plain));
   }
 
   /** What a sync of {@code rendered} objects (as {@link #render} gave them) would do for {@code source}. */

@@ -3,6 +3,7 @@ package io.keelson.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keelson.agent.sync.ResourceManager;
 import io.keelson.agent.sync.Snapshot;
 import io.keelson.agent.sync.SyncOptions;
 import io.keelson.agent.sync.SyncResult;
@@ -128,7 +129,7 @@ class DiffCommandIT {
 
   private void sync(KubernetesClient client, TestNamespace ns, String revision) {
     if (synchronizer == null) {
-      synchronizer = new Synchronizer(client, SyncOptions.defaults(SOURCE, ns.name(), ns.name())
+      synchronizer = new Synchronizer(new ResourceManager(client, Clock.systemUTC()), SyncOptions.defaults(SOURCE, ns.name(), ns.name())
           .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), correction -> { });
     }
     SyncResult result = synchronizer.sync(new Snapshot(revision.repeat(40), repo, List.of(".")));
