@@ -24,10 +24,8 @@ class BadReleaseE2E extends ReleaseScenario {
   @BeforeParameterizedClassInvocation
   static void andATestRouteThatChecksLatencyOnly() {
     // Errors then surface only under production weight: the rollback at a weighted step is what is shown.
-    String commit = shop.repo().edit("policies/cart.yaml",
-        text -> text.replace("    duration: 4s\n", "    duration: 4s\n    checks: [latency]\n"),
+    shop.commitPolicy("    duration: 4s\n", "    duration: 4s\n    checks: [latency]\n",
         "cart: the test route checks latency only");
-    shop.awaitApplied(commit, Duration.ofSeconds(30));
   }
 
   @Test
