@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.keelson.agent.api.StatusView.SourceView;
 import io.keelson.agent.auth.BearerTokens;
+import io.keelson.agent.cli.DiffCommand;
+import io.keelson.agent.cli.ExitStatus;
 import io.keelson.agent.cli.RenderCommand;
 import io.keelson.agent.cli.StatusCommand;
 import io.keelson.agent.config.GitSettings;
@@ -100,6 +102,13 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     bootstrap.addCommand(new StatusCommand());
     bootstrap.addCommand(new RenderCommand());
+    bootstrap.addCommand(new DiffCommand());
+  }
+
+  /** A command's own exit status ({@code diff}: 1 when it found changes, 2 on an error); 1 otherwise. */
+  @Override
+  protected void onFatalError(Throwable t) {
+    System.exit(ExitStatus.of(t));
   }
 
   @Override
@@ -255,7 +264,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         .withDeniedKinds(config.getDeniedKinds())
         .withHealthTimeout(duration(source.getHealthTimeout()))
         .withFullCheckInterval(duration(source.getFullCheckInterval()))
-        .withTools(config.getRender().toTools(source.getRender()))
+        .withTools(config.getRender().toTools(source.getRender(), System.getenv()))
         .withSops(source.getSops() == null ? SopsDecryptor.withoutKeys() : source.getSops().toDecryptor())
         .withDefaultRouter(config.getReleaseController().getRouter());
   }

@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.checks.KubernetesHealthCheck;
+import io.keelson.agent.cli.DiffCommand;
 import io.keelson.agent.events.EventRecorder;
 import io.keelson.agent.leader.Leadership;
 import io.keelson.agent.sync.ApiDiscovery;
@@ -29,7 +30,8 @@ class AgentArchitectureTest {
       ApiDiscovery.class, "the ResourceManager's discovery, built by it alone",
       Leadership.class, "renews the Lease through a client of its own, outside the write fence",
       EventRecorder.class, "Events are best-effort notes about objects, never managed objects themselves",
-      KubernetesHealthCheck.class, "only asks whether the API server answers");
+      KubernetesHealthCheck.class, "only asks whether the API server answers",
+      DiffCommand.class, "the diff command's connection to the cluster it previews, handed to a ResourceManager");
 
   private static JavaClasses agent;
 

@@ -18,7 +18,6 @@ import java.util.Map;
  */
 final class ObjectPrinter {
 
-  static final String MASK = "*****";
 
   enum Format { YAML, JSON }
 
@@ -33,7 +32,7 @@ final class ObjectPrinter {
   static String print(List<DesiredObject> objects, Format format, boolean showSecrets) {
     List<Map<String, Object>> maps = objects.stream().map(object -> {
       Map<String, Object> map = JSON.convertValue(object.object(), JSON_OBJECT);
-      return showSecrets ? map : masked(map);
+      return showSecrets ? map : SecretMask.masked(map);
     }).toList();
     try {
       if (format == Format.JSON) {
@@ -55,19 +54,4 @@ final class ObjectPrinter {
 
   private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> JSON_OBJECT =
       new com.fasterxml.jackson.core.type.TypeReference<>() {};
-
-  private static Map<String, Object> masked(Map<String, Object> object) {
-    if (!"Secret".equals(object.get("kind")) || !"v1".equals(object.get("apiVersion"))) {
-      return object;
-    }
-    Map<String, Object> copy = new LinkedHashMap<>(object);
-    for (String field : List.of("data", "stringData")) {
-      if (copy.get(field) instanceof Map<?, ?> values) {
-        Map<Object, Object> hidden = new LinkedHashMap<>();
-        values.keySet().forEach(key -> hidden.put(key, MASK));
-        copy.put(field, hidden);
-      }
-    }
-    return copy;
-  }
 }

@@ -5,7 +5,9 @@ import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDataSize;
 import io.dropwizard.validation.MinDuration;
+import io.keelson.agent.charts.HttpChartSource;
 import io.keelson.agent.render.RenderTools;
+import java.util.Map;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +37,12 @@ public class RenderSettings {
   private DataSize maxOutputSize = DataSize.bytes(RenderTools.DEFAULT_MAX_OUTPUT_BYTES);
 
   /** The tools for a source, trusted as far as that source allows. */
-  public RenderTools toTools(SourceRenderSettings source) {
+  public RenderTools toTools(SourceRenderSettings source, Map<String, String> environment) {
+    java.time.Duration buildTimeout = java.time.Duration.ofMillis(timeout.toMilliseconds());
     return RenderTools.defaults().withBinaries(kustomizeBinary, helmBinary)
-        .withLimits(java.time.Duration.ofMillis(timeout.toMilliseconds()), maxOutputSize.toBytes())
-        .withTrust(source.isAllowNetwork(), source.isAllowPlugins());
+        .withLimits(buildTimeout, maxOutputSize.toBytes())
+        .withTrust(source.isAllowNetwork(), source.isAllowPlugins())
+        .withChartRepositories(source.getChartRepositories().stream().map(r -> r.toRepository(environment)).toList(),
+            new HttpChartSource(buildTimeout, maxOutputSize.toBytes()));
   }
 }

@@ -27,7 +27,7 @@ public final class ObjectComparison {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> comparable(Map<String, Object> object) {
+  public static Map<String, Object> comparable(Map<String, Object> object) {
     Map<String, Object> copy = new LinkedHashMap<>(object);
     copy.remove("status");
     Object metadata = copy.get("metadata");

@@ -39,21 +39,36 @@ final class KustomizationTree {
    * @param file the top kustomization file, relative to the root (forward slashes)
    * @param directories every local kustomization directory the build reads, relative to the root, in visit order
    * @param usesHelm whether any of them declares {@code helmCharts}
+   * @param pulls charts the agent pulls from a configured chart repository before the build
    */
-  record Inputs(String file, List<String> directories, boolean usesHelm, List<RenderError> errors) {}
+  record Inputs(String file, List<String> directories, boolean usesHelm, List<Pull> pulls,
+      List<RenderError> errors) {}
+
+  /**
+   * A {@code helmCharts} entry from a configured chart repository, not vendored: unpacked at
+   * {@code <directory>/<chartHome>/<name>-<version>/}, where Kustomize looks for a chart with a repo and a
+   * version.
+   */
+  record Pull(String directory, String chartHome, String name, String version, ChartRepository repository) {
+    String target() {
+      return directory + "/" + chartHome + "/" + name + "-" + version;
+    }
+  }
 
   private final Path root;
   private final Path realRoot;
   private final YamlDocuments yaml;
   private final long maxFileBytes;
   private final boolean allowNetwork;
+  private final RenderTools tools;
 
-  KustomizationTree(Path root, YamlDocuments yaml, long maxFileBytes, boolean allowNetwork) throws IOException {
+  KustomizationTree(Path root, YamlDocuments yaml, long maxFileBytes, RenderTools tools) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = this.root.toRealPath();
     this.yaml = yaml;
     this.maxFileBytes = maxFileBytes;
-    this.allowNetwork = allowNetwork;
+    this.allowNetwork = tools.allowNetwork();
+    this.tools = tools;
   }
 
   /** The kustomization file in {@code directory}, if it has one. */
@@ -65,12 +80,13 @@ final class KustomizationTree {
     Walk walk = new Walk();
     walk.visit(directory.toAbsolutePath().normalize());
     String top = name(fileIn(directory).orElse(directory));
-    return new Inputs(top, List.copyOf(walk.directories), walk.usesHelm, walk.errors);
+    return new Inputs(top, List.copyOf(walk.directories), walk.usesHelm, List.copyOf(walk.pulls), walk.errors);
   }
 
   private final class Walk {
     private final Set<String> directories = new LinkedHashSet<>();
     private final List<RenderError> errors = new ArrayList<>();
+    private final List<Pull> pulls = new ArrayList<>();
     private boolean usesHelm;
 
     void visit(Path directory) {
@@ -142,15 +158,31 @@ final class KustomizationTree {
       Object name = chart.get("name");
       Object repo = chart.get("repo");
       Object version = chart.get("version");
-      if (!(name instanceof String chartName) || repo == null || allowNetwork) {
+      if (!(name instanceof String chartName) || repo == null) {
         return;
       }
       Path home = directory.resolve(chartHome).normalize();
       boolean vendored = Files.isDirectory(home.resolve(chartName))
-          || version instanceof String v && Files.isDirectory(home.resolve(chartName + "-" + v));
-      if (!vendored) {
+          || version instanceof String v && Files.isDirectory(home.resolve(chartName + "-" + v).resolve(chartName));
+      Optional<ChartRepository> configured = tools.chartRepository(String.valueOf(repo));
+      if (vendored) {
+        return;
+      }
+      if (configured.isPresent()) {
+        if (!(version instanceof String exact) || exact.isBlank()) {
+          errors.add(new RenderError(Origin.ofFile(fileName), "helmCharts " + chartName + " from " + repo
+              + " needs a version to be pulled"));
+        } else if (!home.startsWith(directory) || chartName.contains("/") || exact.contains("/")) {
+          errors.add(new RenderError(Origin.ofFile(fileName), "helmCharts " + chartName
+              + " cannot be pulled outside the kustomization's directory"));
+        } else {
+          pulls.add(new Pull(name(directory), directory.relativize(home).toString().replace('\\', '/'), chartName,
+              exact, configured.get()));
+        }
+      } else if (!allowNetwork) {
         errors.add(new RenderError(Origin.ofFile(fileName), "helmCharts " + chartName + " would be pulled from "
-            + repo + "; this source does not allow network access (vendor the chart under " + chartHome + "/)"));
+            + repo + "; this source does not allow network access (vendor the chart under " + chartHome + "/,"
+            + " or configure the chart repository)"));
       }
     }
 

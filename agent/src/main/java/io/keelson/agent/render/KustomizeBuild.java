@@ -1,9 +1,13 @@
 package io.keelson.agent.render;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * {@code kustomize build} of one kustomization directory: checked first ({@link KustomizationTree}), then run
@@ -42,6 +46,36 @@ final class KustomizeBuild {
   }
 
   ParsedFile run(Path root, Path directory, KustomizationTree.Inputs inputs, ClusterCapabilities cluster) {
+    if (inputs.pulls().isEmpty()) {
+      return build(root, directory, inputs, cluster);
+    }
+    // Charts pulled from a repository go where Kustomize looks for them, in a copy of what the build reads:
+    // the checkout stays as Git has it.
+    Path staging;
+    try {
+      staging = Files.createTempDirectory("keelson-kustomize-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory to pull charts into", e);
+    }
+    try {
+      for (String read : inputs.directories()) {
+        copy(root.resolve(read), staging.resolve(read));
+      }
+      for (KustomizationTree.Pull chart : inputs.pulls()) {
+        tools.chartSource().pull(chart.repository(), chart.name(), chart.version(), staging.resolve(chart.target()));
+      }
+      return build(staging, staging.resolve(root.toAbsolutePath().normalize()
+          .relativize(directory.toAbsolutePath().normalize()).toString()), inputs, cluster);
+    } catch (ChartSource.PullFailed e) {
+      return ToolBuild.failed(inputs.file(), e.getMessage());
+    } catch (IOException e) {
+      return ToolBuild.failed(inputs.file(), "cannot copy the kustomization to pull its charts: " + e.getMessage());
+    } finally {
+      ToolBuild.delete(staging);
+    }
+  }
+
+  private ParsedFile build(Path root, Path directory, KustomizationTree.Inputs inputs, ClusterCapabilities cluster) {
     List<String> command = new ArrayList<>(List.of(tools.kustomizeBinary(), "build",
         directory.toAbsolutePath().normalize().toString(), "--load-restrictor", "LoadRestrictionsRootOnly"));
     if (inputs.usesHelm()) {
@@ -55,5 +89,20 @@ final class KustomizeBuild {
       command.addAll(List.of("--enable-alpha-plugins", "--enable-exec"));
     }
     return build.run(TOOL, inputs.file(), command, root);
+  }
+
+  /** Copies a directory the build reads (symlinks were checked to stay in the repository; their targets are copied). */
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else if (Files.notExists(target)) {
+          Files.createDirectories(target.getParent());
+          Files.copy(path, target);
+        }
+      }
+    }
   }
 }

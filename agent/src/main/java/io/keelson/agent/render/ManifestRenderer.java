@@ -180,7 +180,7 @@ public final class ManifestRenderer {
       List<RenderError> errors) {
     KustomizationTree.Inputs inputs;
     try {
-      inputs = new KustomizationTree(root, yaml, options.maxFileBytes(), options.tools().allowNetwork())
+      inputs = new KustomizationTree(root, yaml, options.maxFileBytes(), options.tools())
           .read(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("checkout root cannot be read", e);

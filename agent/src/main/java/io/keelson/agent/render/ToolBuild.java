@@ -101,7 +101,7 @@ final class ToolBuild {
     return new ParsedFile(List.of(), List.of(new RenderError(Origin.ofFile(file), reason)));
   }
 
-  private static void delete(Path scratch) {
+  static void delete(Path scratch) {
     try (Stream<Path> paths = Files.walk(scratch)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {

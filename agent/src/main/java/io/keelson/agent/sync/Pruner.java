@@ -32,10 +32,7 @@ final class Pruner {
   record Result(ChangeSet changes, Set<ObjectRef> retained, Optional<String> refusal) {}
 
   Result prune(String source, Set<ObjectRef> stale, int inventorySize, PruneOptions options) {
-    Map<ObjectRef, PrunePlanner.Live> live = new HashMap<>();
-    for (ObjectRef ref : stale) {
-      live.put(ref, lookUp(ref));
-    }
+    Map<ObjectRef, PrunePlanner.Live> live = lookUp(stale);
     PrunePlanner.Plan plan = PrunePlanner.plan(source, stale, inventorySize, live, options);
     if (plan.refusal().isPresent()) {
       return new Result(ChangeSet.empty(), stale, plan.refusal());
@@ -61,6 +58,19 @@ final class Pruner {
       }
     }
     return new Result(new ChangeSet(changes), retained, Optional.empty());
+  }
+
+  /** What {@link #prune} would decide now; deletes nothing (a preview of a sync). */
+  PrunePlanner.Plan plan(String source, Set<ObjectRef> stale, int inventorySize, PruneOptions options) {
+    return PrunePlanner.plan(source, stale, inventorySize, lookUp(stale), options);
+  }
+
+  private Map<ObjectRef, PrunePlanner.Live> lookUp(Set<ObjectRef> stale) {
+    Map<ObjectRef, PrunePlanner.Live> live = new HashMap<>();
+    for (ObjectRef ref : stale) {
+      live.put(ref, lookUp(ref));
+    }
+    return live;
   }
 
   private PrunePlanner.Live lookUp(ObjectRef ref) {

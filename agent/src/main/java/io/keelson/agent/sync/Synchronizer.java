@@ -1,11 +1,9 @@
 package io.keelson.agent.sync;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.keelson.agent.health.Health;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.model.DesiredObject;
-import io.keelson.agent.model.Ownership;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.ChangeSet;
@@ -17,7 +15,6 @@ import io.keelson.agent.render.SopsStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +127,8 @@ public final class Synchronizer implements AutoCloseable {
       return new Applied(finish(snapshot, start, SyncResult.Outcome.REJECTED, ChangeSet.empty(), staged,
           List.of(), Optional.empty(), List.of(), ""), staged, null, null);
     }
-    List<DesiredObject> desired = rendered.objects().stream().map(this::labelled).toList();
+    List<DesiredObject> desired = rendered.objects().stream()
+        .map(o -> SourceLabel.labelled(manager, options.source(), o)).toList();
     Optional<RefusedRevisions.Refusal> standing = refusals.standing(snapshot.revision(), () -> fingerprint(desired),
         generation);
     if (standing.isPresent()) {
@@ -204,15 +202,6 @@ public final class Synchronizer implements AutoCloseable {
       all.put(object.ref().toString(), manager.asMap(object.object()));
     }
     return DesiredHash.of(all);
-  }
-
-  /** Git's object plus the source label that marks it as ours (for informers and prune). */
-  private DesiredObject labelled(DesiredObject object) {
-    GenericKubernetesResource copy = manager.fromMap(manager.asMap(object.object()));
-    Map<String, String> labels = new HashMap<>(Optional.ofNullable(copy.getMetadata().getLabels()).orElse(Map.of()));
-    labels.put(Ownership.SOURCE_LABEL, options.source());
-    copy.getMetadata().setLabels(labels);
-    return new DesiredObject(object.ref(), copy, object.origin());
   }
 
   @Override

@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.setup.Bootstrap;
-import io.dropwizard.util.JarLocation;
-import io.keelson.agent.KeelsonApplication;
-import io.keelson.agent.config.KeelsonConfiguration;
 import io.keelson.agent.render.sops.SopsCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,7 +13,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import net.sourceforge.argparse4j.inf.Namespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,37 +102,25 @@ class RenderCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("policy.yaml");
   }
 
-  /** Runs the command line as the jar does, with both of the CLI's streams and System's into one. */
-  private Optional<Throwable> cli(String... arguments) {
-    KeelsonApplication application = new KeelsonApplication();
-    Bootstrap<KeelsonConfiguration> bootstrap = new Bootstrap<>(application);
-    application.initialize(bootstrap);
-    Cli cli = new Cli(new JarLocation(KeelsonApplication.class), bootstrap, out, err);
-    Optional<Throwable> failure = cli.run(arguments);
-    cli.getStdOut().flush();
-    cli.getStdErr().flush();
-    return failure;
-  }
-
   @Test
   void aFailedRenderEndsWithOneSummaryLineAndNoStackTrace() throws Exception {
     Files.writeString(repo.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n");
 
-    Optional<Throwable> failure = cli("render", repo.toString());
+    CommandRun run = CommandRun.of("render", repo.toString());
 
-    assertThat(failure).isPresent();
-    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(run.status()).isEqualTo(1);
+    List<String> lines = run.err().lines().toList();
     assertThat(lines).first().asString().startsWith("cm.yaml:1 (document 1): missing metadata.name");
     assertThat(lines).last().isEqualTo("render failed: 1 error(s) in " + repo);
-    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception");
   }
 
   @Test
   void verboseAddsWhereItHappened() throws Exception {
-    Optional<Throwable> failure = cli("render", repo.resolve("absent").toString(), "--verbose");
+    CommandRun run = CommandRun.of("render", repo.resolve("absent").toString(), "--verbose");
 
-    assertThat(failure).isPresent();
-    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("render failed: " + repo.resolve("absent")
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).startsWith("render failed: " + repo.resolve("absent")
         + " is not a directory").contains("\tat io.keelson.agent.cli.RenderCommand.run");
   }
 
@@ -157,9 +139,10 @@ class RenderCommandTest {
         data: {mode: prod}
         """);
 
-    assertThat(cli("render", repo.toString(), "--namespace", "shop", "-o", "yaml")).isEmpty();
+    CommandRun run = CommandRun.of("render", repo.toString(), "--namespace", "shop", "-o", "yaml");
 
-    String yaml = out.toString(StandardCharsets.UTF_8);
+    assertThat(run.status()).isZero();
+    String yaml = run.out();
     assertThat(yaml).doesNotContain("sentinel").doesNotContain("c2VudGluZWwtdG9rZW4=")
         .contains("password: '*****'").contains("token: '*****'")
         .contains("namespace: shop").contains("mode: prod");
@@ -175,9 +158,10 @@ class RenderCommandTest {
         stringData: {password: sentinel-s3cret}
         """);
 
-    assertThat(cli("render", repo.toString(), "-o", "json", "--show-secrets")).isEmpty();
+    CommandRun run = CommandRun.of("render", repo.toString(), "-o", "json", "--show-secrets");
 
-    Map<?, ?> list = new ObjectMapper().readValue(out.toString(StandardCharsets.UTF_8), Map.class);
+    assertThat(run.status()).isZero();
+    Map<?, ?> list = new ObjectMapper().readValue(run.out(), Map.class);
     assertThat(list.get("kind")).isEqualTo("List");
     assertThat(list.get("items").toString()).contains("password=sentinel-s3cret");
   }

@@ -10,9 +10,11 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
+import io.keelson.agent.render.ChartRepository;
 import io.keelson.release.api.RouterKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +46,14 @@ class KeelsonConfigurationTest {
       assertThat(source.getInterval().toSeconds()).isEqualTo(60);
       assertThat(source.getPrune().toOptions().maxFraction()).isEqualTo(0.5);
       // Safe by default: no network, no plugins; binaries from PATH unless the environment names them.
-      assertThat(config.getRender().toTools(source.getRender())).satisfies(tools -> {
+      assertThat(config.getRender().toTools(source.getRender(), Map.of())).satisfies(tools -> {
         assertThat(tools.kustomizeBinary()).isEqualTo(System.getenv().getOrDefault("KEELSON_KUSTOMIZE", "kustomize"));
         assertThat(tools.timeout()).hasSeconds(60);
         assertThat(tools.maxOutputBytes()).isEqualTo(64L * 1024 * 1024);
         assertThat(tools.allowNetwork()).isFalse();
         assertThat(tools.allowPlugins()).isFalse();
+        assertThat(tools.chartRepositories()).extracting(ChartRepository::url)
+            .containsExactly("https://charts.example.com/platform");
       });
     });
     assertThat(config.getLeaderElection().isEnabled()).isTrue();

@@ -173,6 +173,6 @@ class HelmRenderIT {
 
     assertThat(errors(rendered)).containsExactly("envs/prod/kustomization.yaml: helmCharts podinfo would be pulled"
         + " from https://stefanprodan.github.io/podinfo; this source does not allow network access (vendor the"
-        + " chart under charts/)");
+        + " chart under charts/, or configure the chart repository)");
   }
 }

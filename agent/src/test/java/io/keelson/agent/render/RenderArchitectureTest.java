@@ -7,7 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Rendering reads files only: it must not reach the cluster or the network. */
+/**
+ * Rendering reads files only: it must not reach the cluster or the network. (A chart from a configured chart
+ * repository comes through the {@link ChartSource} it is given, implemented at the edge.)
+ */
 class RenderArchitectureTest {
 
   @Test

@@ -38,6 +38,9 @@ public final class BenchmarkRunner {
           new SyncBenchmark(options, report, plane, git, workDir).run();
         }
       }
+      if (options.runs(Section.RENDER)) {
+        new RenderBenchmark(options, report, workDir).run();
+      }
       if (options.runs(Section.ROLLBACK)) {
         new RollbackBenchmark(report, workDir).run();
       }

@@ -10,7 +10,8 @@ public enum Section {
   ONE_OBJECT_CHANGE("one-object-change"),
   DRIFT("drift"),
   ROLLBACK("rollback"),
-  MEMORY("memory");
+  MEMORY("memory"),
+  RENDER("render");
 
   private final String id;
 

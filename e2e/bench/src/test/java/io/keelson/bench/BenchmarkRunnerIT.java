@@ -33,7 +33,7 @@ class BenchmarkRunnerIT {
       values.put(m.path("key").asText(), m.path("value").asDouble());
     }
     assertThat(json.path("measurements").findValuesAsText("section"))
-        .contains("cold-sync", "no-op-resync", "one-object-change", "drift", "rollback", "memory");
+        .contains("cold-sync", "no-op-resync", "one-object-change", "drift", "rollback", "memory", "render");
     assertThat(json.path("definitions").size()).isEqualTo(Section.values().length);
     assertThat(values.get("cold-sync.30.keelson.seconds")).isPositive();
     assertThat(values.get("cold-sync.30.keelson.writes")).isGreaterThanOrEqualTo(30);
@@ -51,6 +51,10 @@ class BenchmarkRunnerIT {
     assertThat(values.get("rollback.seconds")).isPositive().isLessThan(60);
     assertThat(values.get("rollback.gateway-api.seconds")).isPositive().isLessThan(60);
     assertThat(values.get("memory.30.rss")).isGreaterThan(values.get("memory.30.heap")).isPositive();
+    for (String kind : List.of("plain", "kustomize", "helm")) {
+      assertThat(values.get("render.30." + kind + ".seconds")).as(kind).isPositive();
+    }
+    assertThat(values.get("render.30.kustomize.tool-cpu")).isPositive();
     assertThat(report.table()).contains("| cold-sync | kubectl apply --server-side of 30, wall |");
   }
 }
