@@ -4,10 +4,12 @@ import static io.keelson.bench.Measurement.figure;
 import static io.keelson.bench.Measurement.judged;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keelson.release.api.Evidence;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.api.RouterKind;
+import io.keelson.release.api.Verdict;
 import io.keelson.release.gatewayapi.GatewayApiRouter;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.traffic.PolicyRef;
@@ -22,6 +24,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -122,6 +125,8 @@ final class RollbackBenchmark {
             + SCRAPE_INTERVAL.toSeconds() + " s)", seconds, "s",
             "≤ 1 analysis interval + 1 scrape (" + ANALYSIS_INTERVAL.plus(SCRAPE_INTERVAL).toSeconds() + " s)",
             seconds <= ANALYSIS_INTERVAL.plus(SCRAPE_INTERVAL).toSeconds()));
+        report.add(figure(Section.ROLLBACK, key.replace(".seconds", ".analysis-lag.seconds"),
+            "the failing analysis ran after its window's end by, router " + routerKind, analysisLag(failed), "s"));
         if (routerKind == RouterKind.ISTIO) {
           report.add(figure(Section.ROLLBACK, "rollback.analysis-interval", "analysis interval",
               ANALYSIS_INTERVAL.toSeconds(), "s"));
@@ -129,6 +134,13 @@ final class RollbackBenchmark {
         System.out.println("  release ended " + failed.getPhase() + ": " + failed.getReason());
       }
     }
+  }
+
+  /** How long after the step's window ended (its start + one interval) the failing analysis ran. */
+  private static double analysisLag(ReleasePolicyStatus failed) {
+    Evidence fail = failed.getEvidence().stream().filter(e -> e.verdict() == Verdict.FAIL).findFirst().orElseThrow();
+    Instant due = Instant.parse(fail.windowStart()).plus(ANALYSIS_INTERVAL);
+    return Duration.between(due, Instant.parse(fail.windowEnd())).toMillis() / 1e3;
   }
 
   static void createDirectories(Path dir) {

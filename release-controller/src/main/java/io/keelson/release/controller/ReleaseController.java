@@ -15,10 +15,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +113,9 @@ public final class ReleaseController implements AutoCloseable {
    * one policy.
    */
   public Optional<Ticked> tick(PolicyKey key) {
-    ReleasePolicy policy = policies().get(key);
+    ReleasePolicy policy = startInformers().stream().filter(SharedIndexInformer::hasSynced)
+        .map(informer -> informer.getStore().getByKey(key.namespace() + "/" + key.name()))
+        .filter(Objects::nonNull).findFirst().orElse(null);
     if (policy == null) {
       lastTicks.remove(key);
       return Optional.empty();
@@ -120,7 +124,7 @@ public final class ReleaseController implements AutoCloseable {
   }
 
   private Optional<Ticked> tick(PolicyKey key, ReleasePolicy policy) {
-    Rendered git = bySource.values().stream().map(rendered -> rendered.get(key)).filter(java.util.Objects::nonNull)
+    Rendered git = bySource.values().stream().map(rendered -> rendered.get(key)).filter(Objects::nonNull)
         .findFirst().orElse(null);
     Optional<ReleaseReconciler.Tick> tick;
     try {
@@ -184,7 +188,7 @@ public final class ReleaseController implements AutoCloseable {
     return listed().filter(p -> namespace.equals(p.getMetadata().getNamespace())).toList();
   }
 
-  private java.util.stream.Stream<ReleasePolicy> listed() {
+  private Stream<ReleasePolicy> listed() {
     return startInformers().stream().filter(SharedIndexInformer::hasSynced)
         .flatMap(informer -> informer.getStore().list().stream());
   }
