@@ -154,7 +154,6 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
     ReleaseTicks ticks = new ReleaseTicks(releases, new ReleaseFollowUp(scheduler, metrics), fence,
-        duration(config.getReleaseController().getScrapeInterval()),
         duration(config.getReleaseController().getResyncInterval()), Ownership.SOURCE_LABEL, clock);
     if (config.getReleaseController().isEnabled()) {
       scheduler.attach(ticks);

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.concurrent.TimeUnit;
 
-/** The release controller inside the agent: where Prometheus is, and how often Prometheus scrapes. */
+/** The release controller inside the agent: where Prometheus is, and how often every release is ticked at the least. */
 public class ReleaseControllerSettings {
 
   @JsonProperty
@@ -22,15 +22,6 @@ public class ReleaseControllerSettings {
 
   @JsonProperty
   private SecretRef prometheusToken;
-
-  /**
-   * Prometheus' scrape interval: while a step is analysed, its release is ticked after each scrape (from the
-   * moment its weight took effect), besides the end of each analysis interval.
-   */
-  @JsonProperty
-  @NotNull
-  @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
-  private Duration scrapeInterval = Duration.seconds(15);
 
   /**
    * Every release is ticked at least this often: a safety net, as releases are ticked on every change of their
@@ -64,10 +55,6 @@ public class ReleaseControllerSettings {
 
   public SecretRef getPrometheusToken() {
     return prometheusToken;
-  }
-
-  public Duration getScrapeInterval() {
-    return scrapeInterval;
   }
 
   public Duration getResyncInterval() {

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ticks each release when something can move it on, rather than on a fixed poll: at once on a change of its
  * policy, its Deployments, its routes or what Git declares for it ({@link ReleaseController#watch}); at the
- * moment the clock makes it due ({@link TickDue}: the analysis, each scrape while a step is analysed, a
- * progress deadline); and every {@code resyncInterval} anyway, a safety net for anything missed.
+ * moment the clock makes it due ({@link TickDue}: the analysis, each look of a sequential test, a progress
+ * deadline); and every {@code resyncInterval} anyway, a safety net for anything missed.
  *
  * <p>One policy's ticks never overlap: a tick asked for while one runs runs once after it. Ticks only run
  * while this replica leads: each is scheduled under the fence's current term and dropped if that term is over
@@ -48,7 +48,6 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
   private final ReleaseController releases;
   private final ReleaseFollowUp followUp;
   private final WriteFence fence;
-  private final Duration scrapeInterval;
   private final Duration resyncInterval;
   private final String deploymentLabel;
   private final Clock clock;
@@ -58,16 +57,14 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
   private ScheduledFuture<?> resync;
 
   /**
-   * @param scrapeInterval Prometheus' scrape interval: while a step is analysed, a tick follows each scrape
    * @param resyncInterval every release is ticked at least this often
    * @param deploymentLabel the label on the Deployments to watch (what the agent applied); null = all
    */
-  public ReleaseTicks(ReleaseController releases, ReleaseFollowUp followUp, WriteFence fence, Duration scrapeInterval,
+  public ReleaseTicks(ReleaseController releases, ReleaseFollowUp followUp, WriteFence fence,
       Duration resyncInterval, String deploymentLabel, Clock clock) {
     this.releases = releases;
     this.followUp = followUp;
     this.fence = fence;
-    this.scrapeInterval = scrapeInterval;
     this.resyncInterval = resyncInterval;
     this.deploymentLabel = deploymentLabel;
     this.clock = clock;
@@ -202,7 +199,7 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
       return Optional.of(now.plus(RETRY));
     }
     // A release still due after its tick (e.g. the analysis could not be completed) is not ticked in a loop.
-    return TickDue.next(ticked.policy().getSpec(), ticked.tick().status(), now, scrapeInterval)
+    return TickDue.next(ticked.policy().getSpec(), ticked.tick().status(), now)
         .map(at -> at.isAfter(now) ? at : now.plus(RETRY));
   }
 }

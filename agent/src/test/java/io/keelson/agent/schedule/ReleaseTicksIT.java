@@ -42,8 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Release ticks driven by watch events on the real API server (Istio's and Keelson's CRDs). The release sits
- * in the middle of a step whose analysis is an hour away, Prometheus' scrapes and the safety poll are an hour
- * apart too: whatever ticks it within the test's deadline was set off by a watch event.
+ * in the middle of a step whose analysis is an hour away, and the safety poll is an hour apart too: whatever ticks it within the test's deadline was set off by a watch event.
  */
 @ControlPlaneTest(crds = {"crds/releasepolicies.keelson.io.yaml", "crds/istio-networking.yaml"})
 class ReleaseTicksIT {
@@ -83,8 +82,8 @@ class ReleaseTicksIT {
     awaitRoutes(client, policy, "the weight put back", new Routes(20, false));
 
     assertThat(router.reconciles.get()).as("ticks after the edit").isGreaterThan(ticksBefore);
-    System.out.printf("hand edit of the VirtualService undone by a watch-driven tick (%d tick(s) in all; analysis,"
-        + " scrape and safety poll an hour away)%n", router.reconciles.get());
+    System.out.printf("hand edit of the VirtualService undone by a watch-driven tick (%d tick(s) in all; analysis and"
+        + " safety poll an hour away)%n", router.reconciles.get());
   }
 
   @Test
@@ -131,7 +130,7 @@ class ReleaseTicksIT {
     releases = new ReleaseController(client, reconciler(client, router), Set.of(ns.name()), Clock.systemUTC());
     syncs = new SyncScheduler(Map.of(), Map.of());
     ticks = new ReleaseTicks(releases, new ReleaseFollowUp(syncs, new AgentMetrics(new PrometheusRegistry())),
-        WriteFence.unfenced(), HOUR, HOUR, null, Clock.systemUTC());
+        WriteFence.unfenced(), HOUR, null, Clock.systemUTC());
     ticks.start();
   }
 

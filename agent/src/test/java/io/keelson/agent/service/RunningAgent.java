@@ -98,7 +98,6 @@ final class RunningAgent implements AutoCloseable {
           allowedNamespaces: [%2$s]
           releaseController:
             prometheusUrl: %s
-            scrapeInterval: 1s
             queryTimeout: 3s
           """.formatted(settings.prometheus(), settings.namespace());
       Files.writeString(config, """

@@ -67,7 +67,7 @@ final class RollbackBenchmark {
         + ") on a cluster with kube-controller-manager, kube-scheduler and a kwok node, so the canary really"
         + " becomes ready; Prometheus scrapes every " + SCRAPE_INTERVAL.toSeconds() + " s an exporter of"
         + " istio_requests_total (reporter=destination, 20 requests/s to each of stable and canary); the release"
-        + " controller ticks each release when its analysis falls due, after each scrape and on watch events. When"
+        + " controller ticks each release when its analysis falls due and on watch events. When"
         + " the canary first has weight, its"
         + " responses turn to 503 (the breach); measured until the routing object (the VirtualService, or the"
         + " HTTPRoute for router gateway-api) gives it weight 0, read as the data plane reads it (polled every"
@@ -96,7 +96,7 @@ final class RollbackBenchmark {
       String stable = repo.commit(release("1.0", routerKind), "web 1.0 under a release policy");
       BenchAgent.Settings settings = new BenchAgent.Settings("keelson-rollback", "rollout",
           cluster.controlPlane().kubeconfigFile(), git.url("rollout"), Duration.ofHours(1),
-          new BenchAgent.Releases(prometheus.url(), SCRAPE_INTERVAL));
+          new BenchAgent.Releases(prometheus.url()));
       try (BenchAgent agent = BenchAgent.start(settings, dir.resolve("agents"))) {
         agent.awaitApplied(stable, TIMEOUT);
         awaitRelease(client, "the policy idle on its stable version",

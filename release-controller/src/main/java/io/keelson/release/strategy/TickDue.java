@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.analysis.SequentialMonitor;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
 import java.time.Duration;
@@ -14,8 +15,8 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>Testing, Progressing: the step's analysis ({@link StepAnalysis#request}: the window's end, then every
- *       interval), and each scrape after the step's weight took effect (step start + k × scrape interval), so
- *       checks evaluated at every tick see every new sample.
+ *       interval), and with {@code spec.sequential} each look of the sequential test
+ *       ({@link SequentialMonitor#nextLook}: step start + k × look interval).
  *   <li>Deploying: the progress deadline, counted from the release's start.
  *   <li>Promoting: the progress deadline, counted from the promotion's start.
  *   <li>Paused, Idle, RollingBack, Succeeded, Failed: nothing; an action, a route or a new render ticks them.
@@ -30,12 +31,10 @@ public final class TickDue {
 
   /**
    * @param now the time of the tick just made
-   * @param scrapeInterval how often Prometheus scrapes; null or zero = ticks for analysis windows only
    * @return the next moment a tick is due; before or at {@code now} when it is due at once (e.g. an analysis
    *     that the tick just made could not complete); empty when only events and the safety poll tick it
    */
-  public static Optional<Instant> next(ReleasePolicySpec spec, ReleasePolicyStatus status, Instant now,
-      Duration scrapeInterval) {
+  public static Optional<Instant> next(ReleasePolicySpec spec, ReleasePolicyStatus status, Instant now) {
     if (spec == null || status == null || status.getPhase() == null || Boolean.TRUE.equals(status.getPaused())) {
       return Optional.empty();
     }
@@ -43,7 +42,7 @@ public final class TickDue {
     return switch (status.getPhase()) {
       case Testing, Progressing -> Stream.concat(
               StepAnalysis.request(rules, status).map(AnalysisRequest::dueAt).stream(),
-              nextScrape(status.getStepStartedAt(), now, scrapeInterval).stream())
+              nextLook(spec, status, now).stream())
           .min(Instant::compareTo);
       case Deploying -> deadline(status.getReleaseStartedAt(), rules);
       case Promoting -> deadline(status.getStepStartedAt(), rules);
@@ -51,15 +50,12 @@ public final class TickDue {
     };
   }
 
-  /** The first step start + k × scrape interval (k ≥ 1) after {@code now}. */
-  private static Optional<Instant> nextScrape(String stepStartedAt, Instant now, Duration scrapeInterval) {
-    if (stepStartedAt == null || scrapeInterval == null || scrapeInterval.isZero() || scrapeInterval.isNegative()) {
+  /** The sequential test's next look, when the policy has one and the step is analysed. */
+  private static Optional<Instant> nextLook(ReleasePolicySpec spec, ReleasePolicyStatus status, Instant now) {
+    if (spec.getSequential() == null || status.getStepStartedAt() == null) {
       return Optional.empty();
     }
-    Instant started = Instant.parse(stepStartedAt);
-    long elapsed = Math.max(0, Duration.between(started, now).toMillis());
-    long scrapes = elapsed / scrapeInterval.toMillis() + 1;
-    return Optional.of(started.plus(scrapeInterval.multipliedBy(scrapes)));
+    return Optional.of(SequentialMonitor.nextLook(spec.getSequential(), Instant.parse(status.getStepStartedAt()), now));
   }
 
   private static Optional<Instant> deadline(String since, PolicyRules rules) {

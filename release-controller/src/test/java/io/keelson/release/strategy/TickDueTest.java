@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
-import java.time.Duration;
+import io.keelson.release.api.Sequential;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,15 +18,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** When the clock alone makes a release's next tick due (fixtures: interval 1m, test route for 1m). */
 class TickDueTest {
 
-  private static final Duration NO_SCRAPES = null;
-  private static final Duration SCRAPE = Duration.ofSeconds(15);
 
   @Test
   void aStepIsTickedWhenItsWindowEndsAndTheAnalysisIsThenDue() {
     ReleasePolicySpec spec = spec();
     ReleasePolicyStatus status = releasing(ReleasePhase.Progressing, 1, 10, T0);
 
-    Instant due = TickDue.next(spec, status, T0.plusSeconds(1), NO_SCRAPES).orElseThrow();
+    Instant due = TickDue.next(spec, status, T0.plusSeconds(1)).orElseThrow();
 
     assertThat(due).isEqualTo(T0.plusSeconds(60));
     AnalysisRequest request = ReleaseStrategy.analysis(spec, status).orElseThrow();
@@ -39,7 +37,7 @@ class TickDueTest {
     ReleasePolicyStatus status = releasing(ReleasePhase.Progressing, 1, 10, T0);
     status.setAnalyzedAt(T0.plusSeconds(62).toString());
 
-    assertThat(TickDue.next(spec(), status, T0.plusSeconds(62), NO_SCRAPES)).contains(T0.plusSeconds(122));
+    assertThat(TickDue.next(spec(), status, T0.plusSeconds(62))).contains(T0.plusSeconds(122));
   }
 
   @Test
@@ -48,26 +46,29 @@ class TickDueTest {
     spec.setTestRoute(new io.keelson.release.api.TestRoute("x-canary", spec.getTestRoute().match(), "20s", null,
         null));
 
-    assertThat(TickDue.next(spec, releasing(ReleasePhase.Testing, 0, 0, T0), T0, NO_SCRAPES))
+    assertThat(TickDue.next(spec, releasing(ReleasePhase.Testing, 0, 0, T0), T0))
         .contains(T0.plusSeconds(20));
   }
 
   @Test
-  void whileAStepIsAnalysedEveryScrapeAfterItsWeightTookEffectIsTicked() {
+  void withASequentialTestEveryLookIsTicked() {
+    ReleasePolicySpec spec = spec();
+    spec.setSequential(new Sequential(null, "15s", null));
     ReleasePolicyStatus status = releasing(ReleasePhase.Progressing, 1, 10, T0);
 
-    assertThat(TickDue.next(spec(), status, T0, SCRAPE)).contains(T0.plusSeconds(15));
-    assertThat(TickDue.next(spec(), status, T0.plusSeconds(15), SCRAPE)).contains(T0.plusSeconds(30));
-    assertThat(TickDue.next(spec(), status, T0.plusSeconds(31), SCRAPE)).contains(T0.plusSeconds(45));
-    assertThat(TickDue.next(spec(), status, T0.plusSeconds(50), Duration.ofSeconds(45)))
-        .as("the window's end comes before the next scrape").contains(T0.plusSeconds(60));
+    assertThat(TickDue.next(spec, status, T0)).contains(T0.plusSeconds(15));
+    assertThat(TickDue.next(spec, status, T0.plusSeconds(15))).contains(T0.plusSeconds(30));
+    assertThat(TickDue.next(spec, status, T0.plusSeconds(31))).contains(T0.plusSeconds(45));
+    spec.setSequential(new Sequential(null, "45s", null));
+    assertThat(TickDue.next(spec, status, T0.plusSeconds(50)))
+        .as("the window's end comes before the next look").contains(T0.plusSeconds(60));
   }
 
   @Test
   void anOverdueAnalysisIsDueAtOnce() {
     ReleasePolicyStatus status = releasing(ReleasePhase.Progressing, 1, 10, T0);
 
-    assertThat(TickDue.next(spec(), status, T0.plusSeconds(300), NO_SCRAPES)).contains(T0.plusSeconds(60));
+    assertThat(TickDue.next(spec(), status, T0.plusSeconds(300))).contains(T0.plusSeconds(60));
   }
 
   @Test
@@ -77,16 +78,16 @@ class TickDueTest {
     ReleasePolicyStatus deploying = releasing(ReleasePhase.Deploying, null, 0, null);
     ReleasePolicyStatus promoting = releasing(ReleasePhase.Promoting, 2, 50, T0.plusSeconds(600));
 
-    assertThat(TickDue.next(spec, deploying, T0.plusSeconds(5), SCRAPE))
+    assertThat(TickDue.next(spec, deploying, T0.plusSeconds(5)))
         .contains(T0.plusSeconds(120).plusMillis(1));
-    assertThat(TickDue.next(spec, promoting, T0.plusSeconds(601), SCRAPE))
+    assertThat(TickDue.next(spec, promoting, T0.plusSeconds(601)))
         .contains(T0.plusSeconds(720).plusMillis(1));
   }
 
   @ParameterizedTest
   @EnumSource(value = ReleasePhase.class, names = {"Idle", "RollingBack", "Succeeded", "Failed"})
   void phasesThatWaitOnTheClusterOrGitHaveNoTimedTick(ReleasePhase phase) {
-    assertThat(TickDue.next(spec(), releasing(phase, 1, 10, T0), T0, SCRAPE)).isEmpty();
+    assertThat(TickDue.next(spec(), releasing(phase, 1, 10, T0), T0)).isEmpty();
   }
 
   @Test
@@ -94,7 +95,7 @@ class TickDueTest {
     ReleasePolicyStatus status = releasing(ReleasePhase.Progressing, 1, 10, T0);
     status.setPaused(true);
 
-    assertThat(TickDue.next(spec(), status, T0, SCRAPE)).isEmpty();
-    assertThat(TickDue.next(spec(), null, T0, SCRAPE)).isEqualTo(Optional.empty());
+    assertThat(TickDue.next(spec(), status, T0)).isEmpty();
+    assertThat(TickDue.next(spec(), null, T0)).isEqualTo(Optional.empty());
   }
 }
