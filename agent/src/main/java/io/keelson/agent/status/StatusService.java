@@ -4,7 +4,6 @@ import io.keelson.agent.api.StatusView;
 import io.keelson.agent.api.StatusView.ReleaseView;
 import io.keelson.agent.api.StatusView.SourceView;
 import io.keelson.agent.leader.Leadership;
-import io.keelson.agent.source.SourceController;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,17 +16,18 @@ public final class StatusService {
 
   private final String agent;
   private final String version;
-  private final List<SourceController> sources;
+  private final Supplier<List<SourceView>> sources;
   private final StatusStore store;
   private final Leadership leadership;
   private final Supplier<List<ReleaseView>> releases;
   private final Clock clock;
 
-  public StatusService(String agent, String version, List<SourceController> sources, StatusStore store,
+  /** @param sources the leader's live view of every source */
+  public StatusService(String agent, String version, Supplier<List<SourceView>> sources, StatusStore store,
       Leadership leadership, Supplier<List<ReleaseView>> releases, Clock clock) {
     this.agent = agent;
     this.version = version;
-    this.sources = List.copyOf(sources);
+    this.sources = sources;
     this.store = store;
     this.leadership = leadership;
     this.releases = releases;
@@ -43,6 +43,6 @@ public final class StatusService {
 
   /** The live views of every source, as persisted after each change. */
   public List<SourceView> live() {
-    return sources.stream().map(SourceController::view).toList();
+    return sources.get();
   }
 }
