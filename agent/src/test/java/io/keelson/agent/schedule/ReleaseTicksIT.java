@@ -20,7 +20,7 @@ import io.keelson.release.controller.ReleaseReconciler;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.model.TemplateHash;
-import io.keelson.release.strategy.Action;
+import io.keelson.release.strategy.ManualAction;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
 import io.keelson.release.traffic.TrafficRouter;
@@ -96,7 +96,7 @@ class ReleaseTicksIT {
     Waiter.await("the first tick", PROMPTLY, Duration.ofMillis(50),
         () -> router.reconciles.get() > 0 ? true : null, () -> null);
 
-    releases.request(key, Action.Kind.PAUSE, "test");
+    releases.request(key, ManualAction.Kind.PAUSE, "test");
 
     ReleasePolicyStatus paused = Waiter.await("the release paused", PROMPTLY, Duration.ofMillis(50),
         () -> Optional.ofNullable(status(client, ns)).filter(s -> Boolean.TRUE.equals(s.getPaused())).orElse(null),
