@@ -13,6 +13,7 @@ import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
 import io.keelson.release.traffic.TrafficRouter;
+import io.keelson.sandbox.MeshTraffic;
 import io.keelson.sandbox.Sandbox;
 import io.keelson.sandbox.SandboxOptions;
 import io.keelson.sandbox.SandboxRepo;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +108,12 @@ final class ShopSandbox implements AutoCloseable {
   /** Commits a change of the cart Deployment's pod template: a new candidate. */
   String commitCart(String from, String to, String message) {
     return repo().edit(DEPLOYMENT_FILE, text -> text.replace(from, to), message);
+  }
+
+  /** Commits a change of the cart policy and waits until it is applied. */
+  void commitPolicy(String from, String to, String message) {
+    String commit = repo().edit("policies/cart.yaml", text -> text.replace(from, to), message);
+    awaitApplied(commit, Duration.ofSeconds(30));
   }
 
   /** When: a healthy cart 1.5.0 is committed and its release reaches the first weight step (30%). */
@@ -193,15 +201,20 @@ final class ShopSandbox implements AutoCloseable {
    * it, read the way the data plane reads it; -1 when the object does not exist.
    */
   int canaryWeight() {
+    return liveRoutes().map(Routes::canaryWeight).orElse(-1);
+  }
+
+  /** The routes the release controller's live routing object puts in effect; empty when it does not exist. */
+  Optional<Routes> liveRoutes() {
     if (policy == null) {
       ReleasePolicy live = sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY)
           .get();
       if (live == null) {
-        return -1;
+        return Optional.empty();
       }
       policy = PolicyRef.of(live);
     }
-    return router.current(policy).map(Routes::canaryWeight).orElse(-1);
+    return router.current(policy);
   }
 
   /** The routing object's kind and name, for messages. */
@@ -226,12 +239,13 @@ final class ShopSandbox implements AutoCloseable {
     }
   }
 
-  /** Sends requests through the mesh ingress as production callers do (no test header); the 5xx share. */
+  /** Sends requests through the mesh ingress as production callers do (a session, no test header); the 5xx share. */
   double productionErrorRate(int requests) {
     int errors = 0;
     for (int i = 0; i < requests; i++) {
       HttpRequest request = HttpRequest.newBuilder(sandbox.mesh().ingressUrl().resolve("/"))
-          .header("X-Keelson-Host", CART_HOST).timeout(Duration.ofSeconds(5)).build();
+          .header("X-Keelson-Host", CART_HOST).header(MeshTraffic.SESSION_HEADER, "scenario-shopper")
+          .timeout(Duration.ofSeconds(5)).build();
       if (send(request).statusCode() >= 500) {
         errors++;
       }
