@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * policy, its Deployments, its routes) or a new render of Git, and ticks it when it happens.
  *
  * <ul>
- *   <li>Testing, Progressing: the step's analysis ({@link StepAnalysis#request}: the window's end, then every
+ *   <li>Testing, Mirroring, Progressing: the step's analysis ({@link StepAnalysis#request}: the window's end, then every
  *       interval), and with {@code spec.sequential} each look of the sequential test
  *       ({@link SequentialMonitor#nextLook}: step start + k × look interval).
  *   <li>Deploying: the progress deadline, counted from the release's start.
@@ -40,7 +40,7 @@ public final class TickDue {
     }
     PolicyRules rules = new PolicyRules(spec);
     return switch (status.getPhase()) {
-      case Testing, Progressing -> Stream.concat(
+      case Testing, Mirroring, Progressing -> Stream.concat(
               StepAnalysis.request(rules, status).map(AnalysisRequest::dueAt).stream(),
               nextLook(spec, status, now).stream())
           .min(Instant::compareTo);
