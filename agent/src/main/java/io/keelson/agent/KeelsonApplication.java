@@ -28,6 +28,7 @@ import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.checks.SourcesHealthCheck;
 import io.keelson.agent.leader.LeaderState;
 import io.keelson.agent.leader.Leadership;
+import io.keelson.agent.leader.SourceLeases;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.metrics.AgentMetrics;
 import io.keelson.agent.render.sops.SopsDecryptor;
@@ -107,11 +108,18 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, String> env = System.getenv();
     String identity = Optional.ofNullable(config.getIdentity()).filter(s -> !s.isBlank()).orElseGet(
         KeelsonApplication::hostName);
-    boolean elected = config.getLeaderElection().isEnabled();
+    boolean sharded = config.getLeaderElection().isEnabled() && config.getLeaderElection().isSharded();
+    boolean elected = config.getLeaderElection().isEnabled() && !sharded;
+    // Sharded, each source's writes are fenced by its own Lease (checked before each of them by the sync
+    // engine); the replica's fence then only closes at stop.
     WriteFence fence = elected ? WriteFence.forLease(duration(config.getLeaderElection().getRenewDeadline()))
         : WriteFence.unfenced();
-    // Every write of this replica goes through the fence; the Lease is renewed through a client of its own.
+    // Every write of this replica goes through the fence; the Leases are renewed through a client of their own.
     KubernetesClient client = kubernetesClient(config, identity, fence.interceptor());
+    KubernetesClient leaseClient = elected || sharded ? kubernetesClient(config, identity, null) : null;
+    SourceLeases shards = sharded ? new SourceLeases(leaseClient, config.getAgentNamespace(),
+        config.getLeaderElection().getLeaseName(), identity, leaseTiming(config),
+        config.getSources().stream().map(SourceSettings::getName).toList()) : null;
     ObjectMapper json = environment.getObjectMapper();
 
     PrometheusRegistry registry = new PrometheusRegistry();
@@ -135,7 +143,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, String> webhookSecrets = new HashMap<>();
     for (SourceSettings source : config.getSources()) {
       AtomicReference<SourceController> self = new AtomicReference<>();
-      Synchronizer synchronizer = new Synchronizer(client, syncOptions(config, source).withFence(fence), clock,
+      WriteFence sourceFence = shards != null ? shards.fence(source.getName()) : fence;
+      Synchronizer synchronizer = new Synchronizer(client, syncOptions(config, source).withFence(sourceFence), clock,
           correction -> self.get().driftCorrected(correction));
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
@@ -144,7 +153,14 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           ? SourceViews.restored(persisted.get(source.getName()), url)
           : SourceViews.initial(source.getName(), url, source.getRef(), source.getPaths());
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
-          metrics, events, clock, initial, changed -> store.write(status.get().live()), releases::observed);
+          metrics, events, clock, initial,
+          changed -> {
+            if (shards != null) {
+              store.writeSource(changed);
+            } else {
+              store.write(status.get().live());
+            }
+          }, releases::observed);
       self.set(controller);
       controllers.put(source.getName(), controller);
       intervals.put(source.getName(), Duration.ofMillis(source.getInterval().toMilliseconds()));
@@ -157,12 +173,13 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       ReleaseFollowUp followUp = new ReleaseFollowUp(scheduler, metrics);
       scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
           () -> {
-            if (fence.holds()) {
+            if (shards != null) {
+              followUp.after(releases.tick(policy -> shards.drives(policy.getMetadata().getLabels())));
+            } else if (fence.holds()) {
               followUp.after(releases.tick());
             }
           });
     }
-    KubernetesClient leaseClient = elected ? kubernetesClient(config, identity, null) : null;
     Leadership leadership = elected ? new Leadership(leaseClient,
         config.getAgentNamespace(), config.getLeaderElection().getLeaseName(), identity,
         duration(config.getLeaderElection().getLeaseDuration()), duration(config.getLeaderElection().getRenewDeadline()),
@@ -178,7 +195,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
             controllers.values().forEach(SourceController::pause);
           }
         }) : null;
-    status.set(new StatusService(identity, version(), List.copyOf(controllers.values()), store, leadership,
+    LeaderState leaderState = leadership != null ? leadership : shards != null ? shards : LeaderState.alone(identity);
+    status.set(new StatusService(identity, version(), List.copyOf(controllers.values()), store, leaderState,
         () -> ReleaseViews.of(releases.lastTicks()), clock));
 
     environment.lifecycle().manage(new Managed() {
@@ -186,6 +204,20 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       public void start() {
         if (leadership != null) {
           leadership.start();
+        } else if (shards != null) {
+          scheduler.startSharded();
+          shards.start(new SourceLeases.Listener() {
+            @Override
+            public void startSource(String source) {
+              scheduler.resume(source);
+            }
+
+            @Override
+            public void stopSource(String source) {
+              scheduler.pause(source);
+              controllers.get(source).pause();
+            }
+          });
         } else {
           scheduler.start();
         }
@@ -195,20 +227,28 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       public void stop() {
         // Syncs in hand (even in a long health wait) are abandoned before their next write, so stop is prompt.
         fence.close();
+        if (shards != null) {
+          shards.stopWriting();
+        }
         if (leadership != null) {
           leadership.close();
-          leaseClient.close();
         }
         scheduler.close();
         releases.close();
         controllers.values().forEach(SourceController::close);
+        if (shards != null) {
+          // The syncs in hand have ended: the Leases can go to the other replicas at once.
+          shards.close();
+        }
+        if (leaseClient != null) {
+          leaseClient.close();
+        }
         client.close();
       }
     });
     environment.jersey().register(new StatusResource(status.get()));
     environment.jersey().register(new StatusPageResource());
     BearerTokens tokens = new BearerTokens(Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)));
-    LeaderState leaderState = leadership != null ? leadership : LeaderState.alone(identity);
     environment.jersey().register(new SourcesResource(scheduler, tokens, leaderState));
     environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics, leaderState));
     environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK),
@@ -277,6 +317,11 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("write-fence", interceptor));
     }
     return builder.build();
+  }
+
+  private static SourceLeases.Timing leaseTiming(KeelsonConfiguration config) {
+    return new SourceLeases.Timing(duration(config.getLeaderElection().getLeaseDuration()),
+        duration(config.getLeaderElection().getRenewDeadline()), duration(config.getLeaderElection().getRetryPeriod()));
   }
 
   private static Duration duration(io.dropwizard.util.Duration duration) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,16 @@ public final class ReleaseController implements AutoCloseable {
 
   /** Reconciles every policy in the cluster once; what each tick concluded, for the caller to follow up. */
   public List<Ticked> tick() {
+    return tick(policy -> true);
+  }
+
+  /**
+   * Reconciles once each policy this replica {@code drives} (with sources sharded across replicas, those of the
+   * sources it holds); what each tick concluded.
+   */
+  public List<Ticked> tick(Predicate<ReleasePolicy> drives) {
     Map<PolicyKey, ReleasePolicy> policies = policies();
+    policies.values().removeIf(drives.negate());
     lastTicks.keySet().retainAll(policies.keySet());
     Map<PolicyKey, Rendered> rendered = new LinkedHashMap<>();
     bySource.values().forEach(rendered::putAll);
