@@ -214,8 +214,15 @@ final class RunningAgent implements AutoCloseable {
   }
 
   HttpResponse<String> signedWebhook(String source) {
+    return send(signedWebhook(url("/hooks/" + source)));
+  }
+
+  /** A push webhook to {@code hook}, signed with the secret every test agent has. */
+  static HttpRequest signedWebhook(URI hook) {
     byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-    return webhook(source, body, WebhookSignatures.githubSignature(WEBHOOK_SECRET, body));
+    return HttpRequest.newBuilder(hook).header("Content-Type", "application/json")
+        .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
   }
 
   HttpResponse<String> manualSync(String source, String token) {

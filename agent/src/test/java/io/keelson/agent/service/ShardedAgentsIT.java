@@ -3,6 +3,8 @@ package io.keelson.agent.service;
 import static io.keelson.agent.service.AgentIT.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,8 +14,15 @@ import io.keelson.testkit.AgentProcess;
 import io.keelson.testkit.AuditLog;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
+import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.LoopbackPorts;
 import io.keelson.testkit.TestNamespace;
+import io.keelson.testkit.Waiter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its fair share, and when one is killed (SIGKILL: it releases nothing) its sources move to the others, with
  * never two replicas writing for one source, as the API server's audit log shows.
  */
-@ControlPlaneTest
+@ControlPlaneTest(crds = "crds/releasepolicies.keelson.io.yaml")
 class ShardedAgentsIT {
 
   private static final List<String> SOURCES = IntStream.rangeClosed(1, 12).mapToObj(i -> "src-%02d".formatted(i))
@@ -42,6 +51,8 @@ class ShardedAgentsIT {
   /** The lease duration {@link RunningAgent} configures, and the retry period. */
   private static final Duration LEASE_DURATION = Duration.ofSeconds(4);
   private static final Duration RETRY_PERIOD = Duration.ofMillis(500);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
   private final List<AutoCloseable> closing = new ArrayList<>();
@@ -67,14 +78,16 @@ class ShardedAgentsIT {
     SOURCES.forEach(source -> repo.write(source + "/settings.yaml", settings(source, "blue")));
     repo.commit("twelve sources, blue");
 
+    // The agents' files (and logs) stay in target/ for a look after a failure.
+    Path agentsDir = Files.createDirectories(Path.of("target", "sharded-agents", ns.name())).toAbsolutePath();
     Map<String, AgentProcess> agents = new LinkedHashMap<>();
     for (String replica : REPLICAS) {
       RunningAgent.Settings settings = new RunningAgent.Settings(replica, ns.name(), plane.kubeconfigFile(),
-          http.url("config"), "1h", temp).sharded(SOURCES);
+          http.url("config"), "1h", agentsDir).sharded(SOURCES);
       int port = LoopbackPorts.free();
       int adminPort = LoopbackPorts.free();
       Path config = RunningAgent.configure(settings, port, adminPort);
-      agents.put(replica, closing(AgentProcess.start(replica, config, temp.resolve(replica), port, adminPort,
+      agents.put(replica, closing(AgentProcess.start(replica, config, agentsDir.resolve(replica), port, adminPort,
           List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))));
     }
     await("every source applied", Duration.ofSeconds(120),
@@ -83,6 +96,21 @@ class ShardedAgentsIT {
         () -> REPLICAS.stream().allMatch(replica -> heldBy(client, ns, replica).size() == 4));
     System.out.printf("sources held: %s%n", REPLICAS.stream()
         .collect(Collectors.toMap(r -> r, r -> heldBy(client, ns, r), (a, b) -> a, LinkedHashMap::new)));
+
+    // A trigger for a source goes to its holder: another replica answers 503 naming it.
+    String ofA = heldBy(client, ns, "shard-a").get(0);
+    HttpResponse<String> refused = LoopbackHttp.send(RunningAgent.signedWebhook(
+        agents.get("shard-b").url("/hooks/" + ofA)));
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.body()).contains("\"leader\":\"shard-a\"");
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    assertThat(LoopbackHttp.send(RunningAgent.signedWebhook(agents.get("shard-a").url("/hooks/" + ofA)))
+        .statusCode()).isEqualTo(202);
+    // Each replica shows every source: live for those it holds, as their holders stored them for the others.
+    Waiter.await("every source in each replica's status", Duration.ofSeconds(30), Duration.ofMillis(200),
+        () -> REPLICAS.stream().allMatch(replica -> statusSources(agents.get(replica)).equals(SOURCES)) ? true : null,
+        () -> "applied sources shown: " + REPLICAS.stream().collect(Collectors.toMap(r -> r,
+            r -> statusSources(agents.get(r)))));
 
     SOURCES.forEach(source -> repo.write(source + "/settings.yaml", settings(source, "green")));
     repo.commit("twelve sources, green");
@@ -132,6 +160,23 @@ class ShardedAgentsIT {
       assertThat(handOvers(writers)).as("writers of %s, in the order the API server took their writes: each "
           + "stops before the next begins (%s)", source, writers).isLessThanOrEqualTo(REPLICAS.size() - 1)
           .isEqualTo(writers.stream().distinct().count() - 1);
+    }
+  }
+
+  /** The sources a replica's status shows as applied, by name. */
+  private static List<String> statusSources(AgentProcess agent) {
+    try {
+      JsonNode status = JSON.readTree(LoopbackHttp.send(HttpRequest.newBuilder(agent.url("/api/v1/status")).build())
+          .body());
+      List<String> names = new ArrayList<>();
+      status.path("sources").forEach(source -> {
+        if (!source.path("applied").path("sha").asText().isEmpty()) {
+          names.add(source.path("name").asText());
+        }
+      });
+      return names.stream().sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
