@@ -124,8 +124,12 @@ public final class SourceLeases implements LeaderState, AutoCloseable {
     rounds.scheduleWithFixedDelay(this::round, 0, timing.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Closes every source's fence for good: syncs in hand end at their next write, before the Leases go. */
+  /**
+   * Closes every source's fence for good and stops campaigning: syncs in hand end at their next write, before
+   * {@link #close} releases the Leases.
+   */
   public void stopWriting() {
+    closed = true;
     fences.values().forEach(WriteFence::close);
   }
 
@@ -234,7 +238,16 @@ public final class SourceLeases implements LeaderState, AutoCloseable {
       return;
     }
     lease.getSpec().setRenewTime(now());
-    write(source, lease, false);
+    WriteFence fence = fences.get(source);
+    boolean lapsed = !fence.holds();
+    if (write(source, lease, false) && lapsed && held.contains(source)) {
+      // Renewals stalled past the renew deadline, so the sync in hand was abandoned; nobody took the Lease
+      // meanwhile (the write's precondition says so): a new term, which syncs the source afresh.
+      LOG.info("{} holds source {} again after its renewals stalled", identity, source);
+      fence.stopped();
+      fence.started();
+      listener.startSource(source);
+    }
   }
 
   private void acquire(String source, Lease lease) {
