@@ -77,12 +77,29 @@ public final class Analysis {
    */
   public Optional<ArmCounts> counts(CheckContext context) {
     long window = context.windowSeconds();
-    long[] counts = new long[4];
-    String[] queries = {
+    return counts(context,
         AnalysisQueries.requestCount(context.namespace(), context.canary(), window),
         AnalysisQueries.errorCount(context.namespace(), context.canary(), window),
         AnalysisQueries.requestCount(context.namespace(), context.stable(), window),
-        AnalysisQueries.errorCount(context.namespace(), context.stable(), window)};
+        AnalysisQueries.errorCount(context.namespace(), context.stable(), window));
+  }
+
+  /**
+   * As {@link #counts}, with the requests slower than {@code boundMs} (a bucket bound of the duration histogram)
+   * as the failures.
+   */
+  public Optional<ArmCounts> slowCounts(CheckContext context, double boundMs) {
+    long window = context.windowSeconds();
+    return counts(context,
+        AnalysisQueries.timedCount(context.namespace(), context.canary(), window),
+        AnalysisQueries.slowCount(context.namespace(), context.canary(), boundMs, window),
+        AnalysisQueries.timedCount(context.namespace(), context.stable(), window),
+        AnalysisQueries.slowCount(context.namespace(), context.stable(), boundMs, window));
+  }
+
+  /** The answers to canary requests, canary failures, stable requests, stable failures, in that order. */
+  private Optional<ArmCounts> counts(CheckContext context, String... queries) {
+    long[] counts = new long[queries.length];
     for (int i = 0; i < queries.length; i++) {
       QueryResult result = ask(queries[i], context);
       if (result instanceof QueryResult.Failed) {

@@ -50,6 +50,30 @@ public final class AnalysisQueries {
   }
 
   /**
+   * How many of {@code workload}'s requests in the window the duration histogram counted: its {@code +Inf}
+   * bucket, so that {@link #slowCount} is a share of the same requests.
+   */
+  public static String timedCount(String namespace, String workload, long windowSeconds) {
+    return bucketCount(namespace, workload, "le=\"+Inf\"", windowSeconds);
+  }
+
+  /**
+   * How many of {@code workload}'s requests in the window took longer than {@code boundMs}, which must be one of
+   * the histogram's bucket bounds: all requests less those in the bucket at the bound. The bound is matched with
+   * and without a trailing ".0", as Prometheus 3 writes classic histograms' bounds as floats.
+   */
+  public static String slowCount(String namespace, String workload, double boundMs, long windowSeconds) {
+    String bound = "le=~\"" + number(boundMs).replace(".", "\\\\.") + "(\\\\.0)?\"";
+    return timedCount(namespace, workload, windowSeconds) + " - "
+        + bucketCount(namespace, workload, bound, windowSeconds);
+  }
+
+  private static String bucketCount(String namespace, String workload, String bound, long windowSeconds) {
+    return "sum(increase(" + DURATION_BUCKETS + selector(namespace, workload, ", " + bound)
+        + range(windowSeconds) + "))";
+  }
+
+  /**
    * A custom template with {@code {{namespace}}}, {@code {{stable}}}, {@code {{canary}}} and {@code {{window}}}
    * (e.g. {@code 120s}) substituted; whitespace inside the braces is allowed.
    *

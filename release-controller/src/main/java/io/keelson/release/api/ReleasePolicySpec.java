@@ -18,6 +18,8 @@ public class ReleasePolicySpec {
   private Steps steps;
   /** The checks run at every step; a candidate is never promoted without every check passing. */
   private List<Check> checks;
+  /** The anytime-valid test that rolls a clearly worse canary back between checks; absent = off. */
+  private Sequential sequential;
   /** How many failed checks (counted per {@link #failureCounting}) roll the release back. */
   private Integer failureThreshold;
   /** Whether {@link #failureThreshold} counts consecutive or all failures of a release. */
@@ -77,6 +79,14 @@ public class ReleasePolicySpec {
 
   public void setChecks(List<Check> checks) {
     this.checks = checks;
+  }
+
+  public Sequential getSequential() {
+    return sequential;
+  }
+
+  public void setSequential(Sequential sequential) {
+    this.sequential = sequential;
   }
 
   public Integer getFailureThreshold() {
@@ -164,7 +174,8 @@ public class ReleasePolicySpec {
     return o instanceof ReleasePolicySpec that
         && Objects.equals(targetRef, that.targetRef) && Objects.equals(service, that.service)
         && Objects.equals(testRoute, that.testRoute) && Objects.equals(steps, that.steps)
-        && Objects.equals(checks, that.checks) && Objects.equals(failureThreshold, that.failureThreshold)
+        && Objects.equals(checks, that.checks) && Objects.equals(sequential, that.sequential)
+        && Objects.equals(failureThreshold, that.failureThreshold)
         && failureCounting == that.failureCounting
         && Objects.equals(inconclusiveBudget, that.inconclusiveBudget)
         && Objects.equals(errorBudget, that.errorBudget)
@@ -175,7 +186,7 @@ public class ReleasePolicySpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(targetRef, service, testRoute, steps, checks, failureThreshold, failureCounting,
+    return Objects.hash(targetRef, service, testRoute, steps, checks, sequential, failureThreshold, failureCounting,
         inconclusiveBudget, errorBudget, progressDeadline, onNewCandidate, notifications, manualGate,
         canaryReplicas, router);
   }

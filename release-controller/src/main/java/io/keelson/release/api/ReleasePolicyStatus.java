@@ -42,6 +42,8 @@ public class ReleasePolicyStatus {
   private List<Evidence> evidence;
   /** Standard Kubernetes conditions (e.g. Ready, Progressing). */
   private List<Condition> conditions;
+  /** The sequential test of each metric at each step of the release, as of its last change. */
+  private List<SequentialEvidence> sequential;
   /** Finished releases, newest last, at most {@link #HISTORY_LIMIT}. */
   private List<HistoryEntry> history;
   /** The policy generation this status was computed from. */
@@ -143,6 +145,14 @@ public class ReleasePolicyStatus {
 
   public void setEvidence(List<Evidence> evidence) {
     this.evidence = evidence;
+  }
+
+  public List<SequentialEvidence> getSequential() {
+    return sequential;
+  }
+
+  public void setSequential(List<SequentialEvidence> sequential) {
+    this.sequential = sequential;
   }
 
   public List<Condition> getConditions() {
@@ -263,7 +273,8 @@ public class ReleasePolicyStatus {
         && Objects.equals(candidateTemplate, that.candidateTemplate)
         && Objects.equals(canaryWeight, that.canaryWeight) && Objects.equals(step, that.step)
         && Objects.equals(stepStartedAt, that.stepStartedAt) && Objects.equals(failures, that.failures)
-        && Objects.equals(evidence, that.evidence) && Objects.equals(conditions, that.conditions)
+        && Objects.equals(evidence, that.evidence) && Objects.equals(sequential, that.sequential)
+        && Objects.equals(conditions, that.conditions)
         && Objects.equals(history, that.history) && Objects.equals(observedGeneration, that.observedGeneration)
         && Objects.equals(releaseStartedAt, that.releaseStartedAt) && Objects.equals(analyzedAt, that.analyzedAt)
         && Objects.equals(inconclusiveSince, that.inconclusiveSince) && Objects.equals(errorSince, that.errorSince)
@@ -275,7 +286,7 @@ public class ReleasePolicyStatus {
   @Override
   public int hashCode() {
     return Objects.hash(phase, stable, candidate, stableTemplate, candidateTemplate, canaryWeight, step, stepStartedAt, failures,
-        evidence, conditions, history, observedGeneration, releaseStartedAt, analyzedAt, inconclusiveSince,
+        evidence, sequential, conditions, history, observedGeneration, releaseStartedAt, analyzedAt, inconclusiveSince,
         errorSince, failuresByCheck, awaitingPromotion, paused, reason, actions);
   }
 }

@@ -19,6 +19,11 @@ public final class ReleasePolicyValidator {
   static final String NO_TEST_GATE = "an empty list leaves the test route without a gate; name at least one check,"
       + " set testRoute.webhook, or leave checks out to run them all";
 
+  static final String SEQUENTIAL_ALPHA = "must be a probability above 0 and below 1, e.g. 0.01";
+  static final String SEQUENTIAL_LATENCY = "must be a bucket bound of Istio's request duration histogram"
+      + " (0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,"
+      + " 3600000 ms): only then do the bucket counts say how many requests were slower";
+
   private static final Pattern URL = Pattern.compile("^https?://.+");
   /** Gateway API's duration format (GEP-2257): at most four units, each at most five digits. */
   private static final Pattern GATEWAY_API_DURATION = Pattern.compile("^([0-9]{1,5}(h|m|s|ms)){1,4}$");
@@ -65,6 +70,7 @@ public final class ReleasePolicyValidator {
     validateTestRoute(spec, out);
     validateSteps(spec.getSteps(), out);
     validateChecks(spec.getChecks(), out);
+    validateSequential(spec.getSequential(), out);
     if (spec.getFailureThreshold() != null && spec.getFailureThreshold() < 1) {
       out.add(new Violation("spec.failureThreshold", "must be at least 1"));
     }
@@ -309,6 +315,19 @@ public final class ReleasePolicyValidator {
           out.add(new Violation(at + ".custom", "a custom check needs min or max"));
         }
       }
+    }
+  }
+
+  private static void validateSequential(Sequential sequential, List<Violation> out) {
+    if (sequential == null) {
+      return;
+    }
+    if (sequential.alpha() != null && !(sequential.alpha() > 0 && sequential.alpha() < 1)) {
+      out.add(new Violation("spec.sequential.alpha", SEQUENTIAL_ALPHA));
+    }
+    duration("spec.sequential.lookInterval", sequential.lookInterval(), out);
+    if (sequential.latencyMs() != null && !Sequential.LATENCY_BUCKETS_MS.contains(sequential.latencyMs())) {
+      out.add(new Violation("spec.sequential.latencyMs", SEQUENTIAL_LATENCY));
     }
   }
 

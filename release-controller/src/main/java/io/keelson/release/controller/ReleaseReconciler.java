@@ -9,12 +9,14 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.keelson.release.analysis.Analysis;
 import io.keelson.release.analysis.CheckContext;
 import io.keelson.release.analysis.Measurement;
+import io.keelson.release.analysis.SequentialMonitor;
 import io.keelson.release.analysis.TestRouteWebhook;
 import io.keelson.release.api.Check;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.api.RouterKind;
+import io.keelson.release.api.SequentialEvidence;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
 import io.keelson.release.strategy.AnalysisRequest;
@@ -42,6 +44,7 @@ public final class ReleaseReconciler {
   private final KubernetesClient client;
   private final TrafficRouter router;
   private final Analysis analysis;
+  private final SequentialMonitor sequential;
   private final ReleaseListener listener;
   private final Clock clock;
 
@@ -50,6 +53,7 @@ public final class ReleaseReconciler {
     this.client = client;
     this.router = router;
     this.analysis = analysis;
+    this.sequential = new SequentialMonitor(analysis);
     this.listener = listener;
     this.clock = clock;
   }
@@ -103,7 +107,8 @@ public final class ReleaseReconciler {
         runsCandidate(canary, ReleaseAwareRender.CANDIDATE_HASH_ANNOTATION, status),
         DeploymentReadiness.ready(stable), runsCandidate(stable, ReleaseAwareRender.TEMPLATE_HASH_ANNOTATION, status),
         router.current(ref).orElse(null),
-        measurements(spec, status, key, target, now), ActionRequests.of(policy));
+        measurements(spec, status, key, target, now), ActionRequests.of(policy),
+        sequential(spec, status, key, target, now));
     Decision decision = ReleaseStrategy.decide(spec, status, observation, now);
 
     // Routes before status: a status saying Succeeded lets render remove the canary.
@@ -147,6 +152,18 @@ public final class ReleaseReconciler {
       measured.add(analysis.gate(webhook, ReleaseStrategy.WEBHOOK_CHECK, request.get().windowStart(), now));
     }
     return measured.stream().map(ReleaseReconciler::result).toList();
+  }
+
+  /** Where the current step's sequential tests stand after the looks due by {@code now}; empty without any. */
+  private List<SequentialEvidence> sequential(ReleasePolicySpec spec, ReleasePolicyStatus status, PolicyKey key,
+      String target, Instant now) {
+    if (spec.getSequential() == null) {
+      return List.of();
+    }
+    return ReleaseStrategy.analysis(spec, status).map(request -> sequential.look(new SequentialMonitor.Subject(
+        key.namespace() + "/" + key.name(), status.getCandidate() + " step " + request.step() + " from "
+        + request.windowStart(), request.step(), key.namespace(), target, request.windowStart()),
+        spec.getSequential(), now)).orElse(List.of());
   }
 
   private static CheckResult result(Measurement measurement) {

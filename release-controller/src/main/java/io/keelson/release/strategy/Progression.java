@@ -17,6 +17,11 @@ final class Progression {
       tick.startStep(tick.step(), tick.weight());
       return tick.position() + ": step restarted; first analysis in " + Text.duration(tick.rules.window(tick.step()));
     }
+    Optional<String> rejected = SequentialStop.judge(tick);
+    if (rejected.isPresent()) {
+      tick.rollBack(rejected.get());
+      return ReleaseStrategy.rolledBack(tick);
+    }
     if (!request.get().dueBy(tick.now)) {
       return waiting(tick, request.get());
     }
@@ -60,7 +65,8 @@ final class Progression {
     List<String> holding = new ArrayList<>();
     hold(tick, tick.next.getInconclusiveSince(), "inconclusive", tick.rules.inconclusiveBudget(), holding);
     hold(tick, tick.next.getErrorSince(), "error", tick.rules.errorBudget(), holding);
-    return tick.position() + ": " + (holding.isEmpty() ? wait : "holding (" + String.join(", ", holding) + "); " + wait);
+    return tick.position() + ": " + (holding.isEmpty() ? wait : "holding (" + String.join(", ", holding) + "); " + wait)
+        + SequentialStop.summary(tick);
   }
 
   private static void hold(Tick tick, String since, String what, Duration budget, List<String> out) {

@@ -1,11 +1,16 @@
 package io.keelson.release.strategy;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
-/** Durations as people read them in messages: "45s", "1m30s", "2h". */
+/** Durations and numbers as people read them in messages: "45s", "1m30s", "2h"; "3.2", "12000". */
 final class Text {
 
   private Text() {}
+
+  static String number(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
 
   static String duration(Duration duration) {
     if (duration.isNegative() || duration.isZero()) {

@@ -105,6 +105,7 @@ final class Tick {
     next.setStep(null);
     next.setStepStartedAt(null);
     next.setEvidence(null);
+    next.setSequential(null);
     next.setFailures(0);
     next.setFailuresByCheck(null);
     next.setReason(null);

@@ -8,6 +8,7 @@ import io.keelson.release.api.Verdict;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +122,7 @@ class SequentialErrorTestTest {
     // Poisson errors; the canary's share of traffic moves from look to look (2%..60%), the error
     // rate differs from release to release (0.1%..10%), the canary's equals stable's.
     int falseAlarms = simulate(new SplittableRandom(20_221_014), 1.0, Errors.POISSON, false).rejected;
+    printFalseAlarms("healthy canaries, Poisson errors", falseAlarms);
 
     assertThat((double) falseAlarms / RELEASES).isLessThanOrEqualTo(ALPHA);
   }
@@ -129,6 +131,7 @@ class SequentialErrorTestTest {
   void healthyCanariesWithErrorsPerRequestAreRolledBackAtMostAlphaOfTheTime() {
     // Errors as Bernoulli trials per request (binomial counts), the other model a request stream fits.
     int falseAlarms = simulate(new SplittableRandom(2_205_14762), 1.0, Errors.BINOMIAL, false).rejected;
+    printFalseAlarms("healthy canaries, per-request errors", falseAlarms);
 
     assertThat((double) falseAlarms / RELEASES).isLessThanOrEqualTo(ALPHA);
   }
@@ -136,6 +139,7 @@ class SequentialErrorTestTest {
   @Test
   void betterCanariesAreRolledBackAtMostAlphaOfTheTime() {
     int falseAlarms = simulate(new SplittableRandom(7), 0.5, Errors.POISSON, false).rejected;
+    printFalseAlarms("canaries half as bad as stable", falseAlarms);
 
     assertThat((double) falseAlarms / RELEASES).isLessThanOrEqualTo(ALPHA);
   }
@@ -147,6 +151,16 @@ class SequentialErrorTestTest {
     Detection five = simulate(new SplittableRandom(5), 5, Errors.POISSON, true);
     Detection two = simulate(new SplittableRandom(2), 2, Errors.POISSON, true);
 
+    System.out.println("sequential test, stable failing 1%, canary serving 100 of 1,000 requests per look:");
+    System.out.println("| canary errors vs stable | rejected within 30 looks | median look | 90% | 99% |");
+    System.out.println("|---|---|---|---|---|");
+    for (Map.Entry<String, Detection> row : List.of(Map.entry("2×", two), Map.entry("5×", five),
+        Map.entry("20×", twenty))) {
+      Detection d = row.getValue();
+      System.out.printf("| %s | %.2f%% | %s | %s | %s |%n", row.getKey(), 100.0 * d.rejected / RELEASES,
+          d.quantile(0.5), d.quantile(0.9), d.quantile(0.99));
+    }
+
     assertThat(twenty.within(2)).isGreaterThanOrEqualTo(0.99);
     assertThat(five.within(10)).isGreaterThanOrEqualTo(0.99);
     assertThat(two.within(LOOKS)).isGreaterThanOrEqualTo(0.5);
@@ -154,8 +168,20 @@ class SequentialErrorTestTest {
 
   private enum Errors { POISSON, BINOMIAL }
 
+  private static void printFalseAlarms(String what, int falseAlarms) {
+    System.out.printf("sequential test, %s: %d of %d releases rolled back (%.2f%%, alpha %.0f%%)%n", what,
+        falseAlarms, RELEASES, 100.0 * falseAlarms / RELEASES, 100 * ALPHA);
+  }
+
   /** How many releases were rejected, and at which look (0 = never). */
   private record Detection(int rejected, int[] rejectedAt) {
+    /** The look by which a share {@code q} of the releases was rejected, in looks and canary requests. */
+    String quantile(double q) {
+      int[] looks = Arrays.stream(rejectedAt).map(look -> look == 0 ? Integer.MAX_VALUE : look).sorted().toArray();
+      int look = looks[(int) Math.ceil(q * looks.length) - 1];
+      return look == Integer.MAX_VALUE ? ">" + LOOKS : look + " (" + look * 100 + " requests)";
+    }
+
     double within(int looks) {
       return Arrays.stream(rejectedAt).filter(look -> look > 0 && look <= looks).count() / (double) rejectedAt.length;
     }

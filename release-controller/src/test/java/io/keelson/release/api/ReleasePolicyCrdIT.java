@@ -94,6 +94,9 @@ class ReleasePolicyCrdIT {
     invalid.put("spec.checks[0].minRequests", spec -> spec.put("checks",
         List.of(Map.of("name", "errors", "minRequests", -1, "errorRate", Map.of("max", 0.1)))));
     invalid.put("spec.failureCounting", spec -> spec.put("failureCounting", "sometimes"));
+    invalid.put("spec.sequential.alpha", spec -> spec.put("sequential", Map.of("alpha", 1)));
+    invalid.put("spec.sequential.latencyMs", spec -> spec.put("sequential", Map.of("latencyMs", 300)));
+    invalid.put("spec.sequential.lookInterval", spec -> spec.put("sequential", Map.of("lookInterval", "often")));
     invalid.put("spec.onNewCandidate", spec -> spec.put("onNewCandidate", "ignore"));
     invalid.put("spec.service.port", spec -> spec.put("service", Map.of("name", "checkout")));
     invalid.put("spec.checks[0]", spec -> spec.put("checks", List.of(Map.of("name", "two",
@@ -195,6 +198,8 @@ class ReleasePolicyCrdIT {
                 spec.setSteps(new Steps(List.of(10, 150), null, null, null))),
             Map.entry("spec.steps", (Consumer<ReleasePolicySpec>) spec ->
                 spec.setSteps(new Steps(List.of(10), 5, null, null))),
+            Map.entry("spec.sequential.latencyMs", (Consumer<ReleasePolicySpec>) spec ->
+                spec.setSequential(new Sequential(null, null, 300.0))),
             Map.entry("spec.checks[0].errorRate.max", (Consumer<ReleasePolicySpec>) spec ->
                 spec.setChecks(List.of(new Check("errors", null, new Check.ErrorRate(2.0), null, null, null)))))
         .forEach(entry -> {
@@ -224,6 +229,8 @@ class ReleasePolicyCrdIT {
     status.setFailures(0);
     status.setEvidence(List.of(new Evidence(2, "errors", "sum(rate(istio_requests_total[1m]))",
         "2026-11-22T03:00:00Z", "2026-11-22T03:01:00Z", 0.01, 420L, Verdict.PASS, "0.01 <= 0.05")));
+    status.setSequential(List.of(new SequentialEvidence(2, "errors", "2026-11-22T03:00:00Z", "2026-11-22T03:00:20Z",
+        3.25, 100.0, false, "e-value 3.25 is below 1/α = 100")));
     status.setConditions(List.of(new ConditionBuilder().withType("Progressing").withStatus("True")
         .withReason("StepPassed").withMessage("step 2 passed").withLastTransitionTime("2026-11-22T03:01:00Z")
         .build()));

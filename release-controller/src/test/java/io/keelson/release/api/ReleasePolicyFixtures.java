@@ -27,6 +27,7 @@ final class ReleasePolicyFixtures {
         new Check("saturation", 0L, null, null, null, new Check.Custom(
             "max(container_memory_working_set_bytes{namespace=\"{{namespace}}\",pod=~\"{{canary}}-.*\"})",
             null, 5.0e8))));
+    spec.setSequential(new Sequential(0.01, "15s", 500.0));
     spec.setFailureThreshold(2);
     spec.setFailureCounting(FailureCounting.CONSECUTIVE);
     spec.setInconclusiveBudget("5m");

@@ -3,6 +3,7 @@ package io.keelson.release.prometheus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.release.analysis.Analysis;
+import io.keelson.release.analysis.ArmCounts;
 import io.keelson.release.analysis.CheckContext;
 import io.keelson.release.analysis.Measurement;
 import io.keelson.release.api.Check;
@@ -56,6 +57,14 @@ class PrometheusAnalysisIT {
     return start;
   }
 
+  /** Bursts of traffic in a window of their own: its start, once Prometheus scraped them all. */
+  private static Instant served(IstioTelemetry istio, Burst burst) throws InterruptedException {
+    Instant start = startWindow(istio);
+    drive(burst);
+    istio.awaitScraped();
+    return start;
+  }
+
   private static Analysis analysis(PrometheusServer prometheus) {
     return new Analysis(new PrometheusProvider(prometheus.url(), PrometheusProvider.Options.defaults()));
   }
@@ -68,15 +77,13 @@ class PrometheusAnalysisIT {
   void aCanaryWithTenPercent5xxFailsAndAHealthyCanaryPasses(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "errors",
         "shop", "shop-canary", "cart", "cart-canary")) {
-      Instant start = startWindow(istio);
-      drive(() -> {
+      Instant start = served(istio, () -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 9, "200", 20);
         istio.serve("shop-canary", 1, "503", 20);
         istio.serve("cart", 20, "200", 20);
         istio.serve("cart-canary", 10, "200", 20);
       });
-      istio.awaitScraped();
       Instant end = Instant.now();
 
       Map<String, Measurement> bad = byCheck(analysis(prometheus).run(List.of(ERROR_RATE, ERRORS_VS_STABLE),
@@ -99,14 +106,12 @@ class PrometheusAnalysisIT {
   void aSlowCanaryFailsTheLatencyChecksAndAFastOnePasses(PrometheusServer prometheus) throws Exception {
     try (IstioTelemetry istio = new IstioTelemetry(prometheus, "latency",
         "shop", "shop-canary", "cart", "cart-canary")) {
-      Instant start = startWindow(istio);
-      drive(() -> {
+      Instant start = served(istio, () -> {
         istio.serve("shop", 20, "200", 20);
         istio.serve("shop-canary", 10, "200", 400);
         istio.serve("cart", 20, "200", 20);
         istio.serve("cart-canary", 10, "200", 22);
       });
-      istio.awaitScraped();
       Instant end = Instant.now();
 
       Map<String, Measurement> slow = byCheck(analysis(prometheus).run(List.of(P99, P99_VS_STABLE),
@@ -121,6 +126,32 @@ class PrometheusAnalysisIT {
       assertThat(fast.get("p99").value()).isBetween(10.0, 25.0);
       assertThat(fast.get("p99-vs-stable").verdict()).as(fast.get("p99-vs-stable").message())
           .isEqualTo(Verdict.PASS);
+    }
+  }
+
+  @Test
+  void theSequentialTestsCountsAreTheWindowsRequestsErrorsAndSlowRequests(PrometheusServer prometheus)
+      throws Exception {
+    try (IstioTelemetry istio = new IstioTelemetry(prometheus, "sequential", "shop", "shop-canary")) {
+      Instant start = served(istio, () -> {
+        istio.serve("shop", 20, "200", 20);
+        istio.serve("shop-canary", 7, "200", 20);
+        istio.serve("shop-canary", 2, "200", 400);
+        istio.serve("shop-canary", 1, "503", 20);
+      });
+      CheckContext window = CheckContext.forDeployment("sequential", "shop", start, Instant.now());
+
+      ArmCounts errors = analysis(prometheus).counts(window).orElseThrow();
+      ArmCounts slow = analysis(prometheus).slowCounts(window, 250.0).orElseThrow();
+
+      // 12 bursts; increase() extrapolates to the window's edges, hence the ranges.
+      assertThat(errors.canaryRequests()).as("%s", errors).isBetween(100L, 160L);
+      assertThat(errors.canaryErrors()).as("%s", errors).isBetween(10L, 16L);
+      assertThat(errors.stableRequests()).as("%s", errors).isBetween(200L, 320L);
+      assertThat(errors.stableErrors()).as("%s", errors).isZero();
+      assertThat(slow.canaryRequests()).as("%s", slow).isBetween(100L, 160L);
+      assertThat(slow.canaryErrors()).as("slower than 250 ms: %s", slow).isBetween(20L, 32L);
+      assertThat(slow.stableErrors()).as("%s", slow).isZero();
     }
   }
 

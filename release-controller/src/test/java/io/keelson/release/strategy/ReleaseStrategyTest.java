@@ -34,6 +34,7 @@ import io.keelson.release.api.ReleaseIdentity;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.api.SequentialEvidence;
 import io.keelson.release.api.TestRoute;
 import io.keelson.release.api.Verdict;
 import io.keelson.release.deploy.ReleaseAwareRender.Release;
@@ -279,7 +280,27 @@ class ReleaseStrategyTest {
             act(obs(canary(), TEN), Action.Kind.ABORT, "carol"), Progressing, TEN, "step 1/2 at 10%",
             d -> assertThat(d.status().getActions()).hasSize(1)),
         row("a target missing from Git holds", progressing(1, 10, 30), obs(null, TEN), Progressing, TEN,
-            "not declared in Git", d -> {}));
+            "not declared in Git", d -> {}),
+        row("a sequential rejection rolls back mid-interval, whatever the failure threshold", progressing(1, 10, 30),
+            sequential(obs(canary(), TEN), look(1, 30, 250.0, true)), RollingBack, Routes.STABLE,
+            "sequential test of errors rejected the canary: e-value 250.0 reached", d -> {
+              assertThat(d.status().getReason()).startsWith("sequential test of errors rejected the canary");
+              assertThat(d.status().getSequential()).containsExactly(look(1, 30, 250.0, true));
+            }, spec -> threshold(spec, FailureCounting.CONSECUTIVE)),
+        row("a sequential rejection during the test route rolls back", testing(20),
+            sequential(obs(canary(), new Routes(0, true)), look(0, 20, 250.0, true)), RollingBack, Routes.STABLE,
+            "sequential test of errors rejected the canary", d -> {}),
+        row("a sequential test below its boundary is recorded and the step waits", progressing(1, 10, 30),
+            sequential(obs(canary(), TEN), look(1, 30, 3.2, false)), Progressing, TEN,
+            "waiting 30s for the next analysis; sequential errors e-value 3.2 of 100",
+            d -> assertThat(d.status().getSequential()).containsExactly(look(1, 30, 3.2, false))),
+        row("an unchanged e-value keeps the look that set it on record",
+            with(progressing(1, 10, 30), s -> s.setSequential(List.of(lookedAt(look(1, 30, 3.2, false), 20)))),
+            sequential(obs(canary(), TEN), look(1, 30, 3.2, false)), Progressing, TEN, "e-value 3.2 of 100",
+            d -> assertThat(d.status().getSequential()).containsExactly(lookedAt(look(1, 30, 3.2, false), 20))),
+        row("a look at another step's window is not this step's evidence", progressing(1, 10, 30),
+            sequential(obs(canary(), TEN), look(0, 90, 250.0, true)), Progressing, TEN, "waiting 30s",
+            d -> assertThat(d.status().getSequential()).isNull()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -394,6 +415,22 @@ class ReleaseStrategyTest {
   private static Observation act(Observation o, Action.Kind kind, String by) {
     return new Observation(o.release(), o.gitRevision(), o.canaryReady(), o.stableReady(), o.stableRunsCandidate(),
         o.routes(), o.measurements(), Optional.of(new Action(kind, by, NOW)));
+  }
+
+  private static Observation sequential(Observation o, SequentialEvidence look) {
+    return new Observation(o.release(), o.gitRevision(), o.canaryReady(), o.stableReady(), o.stableRunsCandidate(),
+        o.routes(), o.measurements(), o.requested(), List.of(look));
+  }
+
+  /** The errors test of {@code step}, whose window started {@code secondsAgo}, as looked at now. */
+  private static SequentialEvidence look(int step, int secondsAgo, double eValue, boolean rejected) {
+    return new SequentialEvidence(step, "errors", NOW.minusSeconds(secondsAgo).toString(), NOW.toString(), eValue,
+        100.0, rejected, "e-value " + eValue + (rejected ? " reached" : " is below") + " 1/α = 100");
+  }
+
+  private static SequentialEvidence lookedAt(SequentialEvidence look, int secondsAgo) {
+    return new SequentialEvidence(look.step(), look.test(), look.windowStart(), NOW.minusSeconds(secondsAgo).toString(),
+        look.eValue(), look.boundary(), look.rejected(), look.message());
   }
 
   private static List<CheckResult> failing() {
