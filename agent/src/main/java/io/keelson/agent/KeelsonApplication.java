@@ -44,6 +44,7 @@ import io.keelson.agent.status.ReleaseViews;
 import io.keelson.agent.status.SourceViews;
 import io.keelson.agent.status.StatusService;
 import io.keelson.agent.status.StatusStore;
+import io.keelson.agent.sync.ResourceManager;
 import io.keelson.agent.sync.SyncOptions;
 import io.keelson.agent.sync.Synchronizer;
 import io.keelson.release.analysis.Analysis;
@@ -73,8 +74,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** The agent: the only place objects are constructed and wired. */
@@ -132,36 +133,36 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     environment.servlets().addServlet("app-healthcheck", new HealthCheckServlet(environment.healthChecks()))
         .addMapping("/healthcheck");
     EventRecorder events = new EventRecorder(client, config.getAgentNamespace(), identity, clock);
-    StatusStore store = new StatusStore(client, config.getAgentNamespace(), json);
+    // The one holder of the client for managed objects, shared by every source.
+    ResourceManager resources = new ResourceManager(client, clock);
+    StatusStore store = new StatusStore(resources, config.getAgentNamespace(), json);
     Map<String, SourceView> persisted = store.read().stream()
         .collect(Collectors.toMap(SourceView::name, Function.identity(), (a, b) -> a));
 
     ReleaseController releases = releaseController(config, client, events, metrics, clock, env);
-    AtomicReference<StatusService> status = new AtomicReference<>();
     Map<String, SourceController> controllers = new LinkedHashMap<>();
+    // Every source's view is stored together; the map is complete before any source reconciles.
+    Supplier<List<SourceView>> liveViews = () -> controllers.values().stream().map(SourceController::view).toList();
     Map<String, Duration> intervals = new LinkedHashMap<>();
     Map<String, String> webhookSecrets = new HashMap<>();
     for (SourceSettings source : config.getSources()) {
-      AtomicReference<SourceController> self = new AtomicReference<>();
-      WriteFence sourceFence = shards != null ? shards.fence(source.getName()) : fence;
-      Synchronizer synchronizer = new Synchronizer(client, syncOptions(config, source).withFence(sourceFence), clock,
-          correction -> self.get().driftCorrected(correction));
+      SyncOptions options = syncOptions(config, source)
+          .withFence(shards != null ? shards.fence(source.getName()) : fence);
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
       String url = git.settings().displayUrl();
       SourceView initial = persisted.containsKey(source.getName())
           ? SourceViews.restored(persisted.get(source.getName()), url)
           : SourceViews.initial(source.getName(), url, source.getRef(), source.getPaths());
-      SourceController controller = new SourceController(source.getName(), source.getPaths(), git, synchronizer,
-          metrics, events, clock, initial,
+      SourceController controller = new SourceController(source.getName(), source.getPaths(), git,
+          drift -> new Synchronizer(resources, options, clock, drift), metrics, events, clock, initial,
           changed -> {
             if (shards != null) {
               store.writeSource(changed);
             } else {
-              store.write(status.get().live());
+              store.write(liveViews.get());
             }
           }, releases::observed);
-      self.set(controller);
       controllers.put(source.getName(), controller);
       intervals.put(source.getName(), Duration.ofMillis(source.getInterval().toMilliseconds()));
       if (source.getWebhookSecret() != null) {
@@ -196,8 +197,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           }
         }) : null;
     LeaderState leaderState = leadership != null ? leadership : shards != null ? shards : LeaderState.alone(identity);
-    status.set(new StatusService(identity, version(), List.copyOf(controllers.values()), store, leaderState,
-        () -> ReleaseViews.of(releases.lastTicks()), clock));
+    StatusService status = new StatusService(identity, version(), liveViews, store, leaderState,
+        () -> ReleaseViews.of(releases.lastTicks()), clock);
 
     environment.lifecycle().manage(new Managed() {
       @Override
@@ -246,7 +247,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
         client.close();
       }
     });
-    environment.jersey().register(new StatusResource(status.get()));
+    environment.jersey().register(new StatusResource(status));
     environment.jersey().register(new StatusPageResource());
     BearerTokens tokens = new BearerTokens(Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)));
     environment.jersey().register(new SourcesResource(scheduler, tokens, leaderState));
@@ -254,7 +255,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK),
         leaderState));
     environment.healthChecks().register("kubernetes", new KubernetesHealthCheck(client));
-    environment.healthChecks().register("sources", new SourcesHealthCheck(status.get()));
+    environment.healthChecks().register("sources", new SourcesHealthCheck(status));
   }
 
   /**

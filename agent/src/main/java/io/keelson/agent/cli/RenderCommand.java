@@ -6,7 +6,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.keelson.agent.model.RenderError;
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.render.ManifestRenderer;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.RenderTools;
 import io.keelson.agent.render.SopsStage;
@@ -83,7 +83,7 @@ public class RenderCommand extends Command {
         .render(directory, paths, new OfflineKindScopes());
     built.notes().forEach(note -> System.err.println("note: " + note));
     // The release-aware checks too (policy validation, routing a policy owns), as if nothing were released.
-    Rendered rendered = new ReleaseStage().apply(built, Map.of()).rendered();
+    Rendered rendered = new ReleaseAwareRenderStage().apply(built, Map.of()).rendered();
     List<String> errors = rendered.errors().stream().map(RenderError::toString).toList();
     if (!errors.isEmpty()) {
       errors.forEach(System.err::println);

@@ -17,7 +17,7 @@ public final class UnchangedObjects {
     UNCHANGED,
     /** Never applied or checked by this agent since it started. */
     NOTHING_REMEMBERED,
-    /** Git (or the release transform) changed what is desired. */
+    /** Git (or the release-aware render) changed what is desired. */
     DESIRED_CHANGED,
     /** The cache cannot tell: the kind is not watched, not yet synced, or the object is not in it. */
     NOT_CACHED,

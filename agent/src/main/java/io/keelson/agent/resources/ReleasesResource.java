@@ -4,7 +4,7 @@ import io.keelson.agent.auth.BearerTokens;
 import io.keelson.agent.leader.LeaderState;
 import io.keelson.release.controller.ReleaseController;
 import io.keelson.release.deploy.PolicyKey;
-import io.keelson.release.strategy.Action;
+import io.keelson.release.strategy.ManualAction;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -47,9 +47,9 @@ public class ReleasesResource {
     if (refused.isPresent()) {
       return refused.get();
     }
-    Action.Kind kind;
+    ManualAction.Kind kind;
     try {
-      kind = Action.Kind.valueOf(action.toUpperCase(Locale.ROOT));
+      kind = ManualAction.Kind.valueOf(action.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException unknown) {
       return Responses.error(Response.Status.BAD_REQUEST,
           "unknown action " + action + "; one of promote, abort, pause, resume, retry");

@@ -17,9 +17,12 @@ import io.keelson.agent.sync.SyncResult;
 import io.keelson.agent.sync.Synchronizer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * source's status view. The latest revision always wins; when Git cannot be reached the last applied
  * state stays and the source is marked stale. {@link #reconcile} never throws: every failure ends up in
  * the status.
+ *
+ * <p>This controller is the only writer of its view, and every change to it is one step under one lock, from
+ * whichever thread it comes (the scheduler's reconcile, the drift watcher's reports): no change is lost to
+ * another made at the same time. The lock is not the reconcile's, so a drift report never waits for a sync
+ * in a long health wait.
  */
 public final class SourceController implements AutoCloseable {
 
@@ -43,19 +51,25 @@ public final class SourceController implements AutoCloseable {
   private final Consumer<SourceView> changed;
   private final ReleaseSink releases;
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final Object viewLock = new Object();
   private volatile SourceView view;
   private Revision fetched;
   private Path tree;
   private TreeIds ids = TreeIds.NONE;
   private SyncResult.Outcome lastOutcome;
 
-  public SourceController(String name, List<String> paths, GitSource git, Synchronizer synchronizer,
-      AgentMetrics metrics, EventRecorder events, Clock clock, SourceView initial, Consumer<SourceView> changed,
-      ReleaseSink releases) {
+  /**
+   * @param synchronizer builds this source's synchronizer, given where it reports drift corrections (this
+   *     controller's {@link #driftCorrected})
+   * @param changed told of each new view, after it is in place
+   */
+  public SourceController(String name, List<String> paths, GitSource git,
+      Function<Consumer<DriftCorrection>, Synchronizer> synchronizer, AgentMetrics metrics, EventRecorder events,
+      Clock clock, SourceView initial, Consumer<SourceView> changed, ReleaseSink releases) {
     this.name = name;
     this.paths = List.copyOf(paths);
     this.git = git;
-    this.synchronizer = synchronizer;
+    this.synchronizer = synchronizer.apply(this::driftCorrected);
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
@@ -105,11 +119,13 @@ public final class SourceController implements AutoCloseable {
     } catch (GitSourceException e) {
       LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
       metrics.gitFailed(name, e.reason().name());
-      update(SourceViews.stale(view, e.getMessage(), clock.instant()));
+      Instant at = clock.instant();
+      update(current -> SourceViews.stale(current, e.getMessage(), at));
       return;
     }
     RevisionView revision = view(fetched);
-    update(SourceViews.fetched(view, revision, clock.instant()));
+    Instant fetchedAt = clock.instant();
+    update(current -> SourceViews.fetched(current, revision, fetchedAt));
     SyncResult result;
     try {
       result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths, ids));
@@ -121,7 +137,8 @@ public final class SourceController implements AutoCloseable {
     } catch (RuntimeException e) {
       // The API server unreachable or a bug: keep the last state, report, retry at the next tick.
       LOG.warn("source {}: sync of {} failed: {}", name, shortSha(fetched.sha()), e.toString());
-      update(SourceViews.stale(view, "sync failed: " + e.getMessage(), clock.instant()));
+      Instant at = clock.instant();
+      update(current -> SourceViews.stale(current, "sync failed: " + e.getMessage(), at));
       return;
     }
     metrics.synced(result, result.changes().changes().size());
@@ -133,14 +150,14 @@ public final class SourceController implements AutoCloseable {
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
       releases.observed(name, result.releases(), fetched.sha());
     }
-    update(SourceViews.synced(view, result, revision));
+    update(current -> SourceViews.synced(current, result, revision));
   }
 
-  /** Called by the sync engine when it put a changed managed object back. */
+  /** The drift watcher put a changed managed object back (or tried): any thread, at any time. */
   public void driftCorrected(DriftCorrection correction) {
     metrics.driftCorrected(name);
     events.driftCorrected(name, correction);
-    update(SourceViews.drifted(view, correction));
+    update(current -> SourceViews.drifted(current, correction));
   }
 
   /** Leadership lost: stop correcting drift until this replica leads again. */
@@ -152,9 +169,14 @@ public final class SourceController implements AutoCloseable {
     return view.applied() == null ? null : view.applied().sha();
   }
 
-  private void update(SourceView next) {
-    view = next;
-    metrics.stale(name, next.stale());
+  /** The one way the view changes: {@code change} applied to the view as it is now, under the view's lock. */
+  private void update(UnaryOperator<SourceView> change) {
+    SourceView next;
+    synchronized (viewLock) {
+      next = change.apply(view);
+      view = next;
+      metrics.stale(name, next.stale());
+    }
     changed.accept(next);
   }
 

@@ -4,7 +4,6 @@ import io.keelson.agent.api.StatusView;
 import io.keelson.agent.api.StatusView.ReleaseView;
 import io.keelson.agent.api.StatusView.SourceView;
 import io.keelson.agent.leader.LeaderState;
-import io.keelson.agent.source.SourceController;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +21,18 @@ public final class StatusService {
 
   private final String agent;
   private final String version;
-  private final List<SourceController> sources;
+  private final Supplier<List<SourceView>> sources;
   private final StatusStore store;
   private final LeaderState leadership;
   private final Supplier<List<ReleaseView>> releases;
   private final Clock clock;
 
-  public StatusService(String agent, String version, List<SourceController> sources, StatusStore store,
+  /** @param sources this replica's live view of every source */
+  public StatusService(String agent, String version, Supplier<List<SourceView>> sources, StatusStore store,
       LeaderState leadership, Supplier<List<ReleaseView>> releases, Clock clock) {
     this.agent = agent;
     this.version = version;
-    this.sources = List.copyOf(sources);
+    this.sources = sources;
     this.store = store;
     this.leadership = leadership;
     this.releases = releases;
@@ -42,21 +42,21 @@ public final class StatusService {
   public StatusView current() {
     boolean leader = leadership.isLeader();
     List<SourceView> views = leader ? live() : store.read();
-    if (leader && sources.stream().anyMatch(source -> !leads(source))) {
+    if (leader && views.stream().anyMatch(view -> !leads(view))) {
       Map<String, SourceView> stored = store.read().stream()
           .collect(Collectors.toMap(SourceView::name, Function.identity(), (a, b) -> b));
-      views = sources.stream().map(source -> leads(source) ? Optional.of(source.view())
-          : Optional.ofNullable(stored.get(source.name()))).flatMap(Optional::stream).toList();
+      views = views.stream().map(view -> leads(view) ? Optional.of(view) : Optional.ofNullable(stored.get(view.name())))
+          .flatMap(Optional::stream).toList();
     }
     return new StatusView(agent, version, clock.instant(), leader, leadership.leader(), views, releases.get());
   }
 
-  private boolean leads(SourceController source) {
+  private boolean leads(SourceView source) {
     return leadership.forSource(source.name()).isLeader();
   }
 
   /** The live views of every source, as persisted after each change. */
   public List<SourceView> live() {
-    return sources.stream().map(SourceController::view).toList();
+    return sources.get();
   }
 }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.keelson.agent.api.StatusView.SourceView;
 import io.keelson.agent.api.StatusView.SyncView;
 import io.keelson.agent.model.Ownership;
+import io.keelson.agent.sync.ResourceManager;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,14 +33,14 @@ public final class StatusStore {
   private static final String SOURCE_KEY = "source.%s.json";
   private static final TypeReference<List<SourceView>> SOURCES = new TypeReference<>() {};
 
-  private final KubernetesClient client;
+  private final ResourceManager manager;
   private final String namespace;
   private final ObjectMapper json;
   private List<SourceView> lastWritten;
   private final Map<String, SourceView> lastWrittenBySource = new HashMap<>();
 
-  public StatusStore(KubernetesClient client, String namespace, ObjectMapper json) {
-    this.client = client;
+  public StatusStore(ResourceManager manager, String namespace, ObjectMapper json) {
+    this.manager = manager;
     this.namespace = namespace;
     this.json = json;
   }
@@ -48,7 +48,7 @@ public final class StatusStore {
   /** The persisted views; empty when none were written yet or the store cannot be read. */
   public synchronized List<SourceView> read() {
     try {
-      ConfigMap map = client.configMaps().inNamespace(namespace).withName(NAME).get();
+      ConfigMap map = manager.configMap(namespace, NAME).orElse(null);
       if (map == null || map.getData() == null) {
         return List.of();
       }
@@ -98,7 +98,7 @@ public final class StatusStore {
           .withLabels(Map.of("app.kubernetes.io/managed-by", "keelson")).endMetadata()
           .withData(Map.of(key, json.writeValueAsString(value)))
           .build();
-      client.resource(map).fieldManager(fieldManager).forceConflicts().serverSideApply();
+      manager.store(map, fieldManager);
       return true;
     } catch (KubernetesClientException | JsonProcessingException e) {
       LOG.warn("cannot store the status in {}/{}: {}", namespace, NAME, e.getMessage());

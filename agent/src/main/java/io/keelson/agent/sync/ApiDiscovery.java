@@ -54,7 +54,7 @@ public final class ApiDiscovery {
   private Map<String, String> description = Map.of();
   private volatile long generation;
 
-  public ApiDiscovery(KubernetesClient client, Clock clock) {
+  ApiDiscovery(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
   }

@@ -1,6 +1,5 @@
 package io.keelson.agent.sync;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.render.ClusterCapabilities;
 import java.util.List;
 import java.util.TreeSet;
@@ -11,20 +10,18 @@ import java.util.TreeSet;
  */
 final class DiscoveryCapabilities implements ClusterCapabilities {
 
-  private final KubernetesClient client;
-  private final ApiDiscovery discovery;
+  private final ResourceManager manager;
   private volatile String kubeVersion;
 
-  DiscoveryCapabilities(KubernetesClient client, ApiDiscovery discovery) {
-    this.client = client;
-    this.discovery = discovery;
+  DiscoveryCapabilities(ResourceManager manager) {
+    this.manager = manager;
   }
 
   @Override
   public String kubeVersion() {
     String known = kubeVersion;
     if (known == null) {
-      known = client.getKubernetesVersion().getGitVersion();
+      known = manager.kubeVersion();
       kubeVersion = known;
     }
     return known;
@@ -33,7 +30,7 @@ final class DiscoveryCapabilities implements ClusterCapabilities {
   @Override
   public List<String> apiVersions() {
     TreeSet<String> versions = new TreeSet<>();
-    for (String kind : discovery.servedKinds()) {
+    for (String kind : manager.discovery().servedKinds()) {
       versions.add(kind);
       versions.add(kind.substring(0, kind.lastIndexOf('/')));
     }

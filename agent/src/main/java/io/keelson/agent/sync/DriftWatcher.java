@@ -1,7 +1,6 @@
 package io.keelson.agent.sync;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -14,8 +13,6 @@ import io.keelson.agent.plan.Action;
 import io.keelson.agent.plan.Change;
 import io.keelson.agent.plan.ObjectComparison;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +35,8 @@ import org.slf4j.LoggerFactory;
 final class DriftWatcher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DriftWatcher.class);
-  private static final int HISTORY = 100;
   private static final FieldOwners.Owner DELETED = new FieldOwners.Owner("unknown (deleted)", List.of());
 
-  private final KubernetesClient client;
   private final ResourceManager manager;
   private final StagedApply applier;
   private final String source;
@@ -58,7 +53,6 @@ final class DriftWatcher implements AutoCloseable {
   // By Scope.key(). Concurrent: sync threads read the caches.
   private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
   private final Set<ObjectRef> queued = ConcurrentHashMap.newKeySet();
-  private final Deque<DriftCorrection> recent = new ArrayDeque<>();
   private volatile Map<ObjectRef, DesiredObject> desired = Map.of();
 
   /**
@@ -66,9 +60,8 @@ final class DriftWatcher implements AutoCloseable {
    * agent needs list and watch only there (a namespaced installation has Roles, no ClusterRole); empty
    * watches every namespace.
    */
-  DriftWatcher(KubernetesClient client, ResourceManager manager, StagedApply applier, String source,
+  DriftWatcher(ResourceManager manager, StagedApply applier, String source,
       Set<String> namespaces, Clock clock, Object syncLock, Consumer<DriftCorrection> listener) {
-    this.client = client;
     this.manager = manager;
     this.applier = applier;
     this.source = source;
@@ -153,16 +146,9 @@ final class DriftWatcher implements AutoCloseable {
     return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(ref.namespace(), ref.name())));
   }
 
-  synchronized List<DriftCorrection> recent() {
-    return List.copyOf(recent);
-  }
-
   private SharedIndexInformer<GenericKubernetesResource> inform(Scope scope) {
-    var resources = client.genericKubernetesResources(scope.kind());
-    var selected = ANY_NAMESPACE.equals(scope.namespace()) ? resources.inAnyNamespace()
-        : resources.inNamespace(scope.namespace());
-    return selected.withLabel(Ownership.SOURCE_LABEL, source)
-        .inform(new ResourceEventHandler<>() {
+    return manager.inform(scope.kind(), scope.namespace(), Ownership.SOURCE_LABEL, source,
+        new ResourceEventHandler<>() {
           @Override
           public void onAdd(GenericKubernetesResource object) {
             // the initial list and our own creations; nothing drifted
@@ -180,7 +166,7 @@ final class DriftWatcher implements AutoCloseable {
             // Leaving the label selection looks like a deletion; only a real one is put back.
             enqueue(object, DELETED);
           }
-        }, 0);
+        });
   }
 
   private void enqueue(GenericKubernetesResource object, FieldOwners.Owner owner) {
@@ -214,7 +200,8 @@ final class DriftWatcher implements AutoCloseable {
       } catch (RuntimeException e) {
         String message = SecretRedaction.redact(e, manager.asMap(object.object()));
         LOG.warn("drift correction of {} failed: {}", ref, message);
-        record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(), message));
+        listener.accept(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
+            message));
         return;
       }
     }
@@ -222,7 +209,8 @@ final class DriftWatcher implements AutoCloseable {
       // Refused at the dry run, or at the write after the dry run passed.
       String message = outcome.errors().isEmpty() ? outcome.changes().with(Action.FAILED).get(0).reason()
           : outcome.errors().get(0).message();
-      record(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(), message));
+      listener.accept(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
+          message));
       return;
     }
     Change change = outcome.changes().changes().get(0);
@@ -230,17 +218,8 @@ final class DriftWatcher implements AutoCloseable {
       DriftCorrection correction = new DriftCorrection(ref, owner.manager(), owner.fields(), change.action(),
           clock.instant(), "");
       LOG.info("drift corrected: {}", correction);
-      record(correction);
+      listener.accept(correction);
     }
-  }
-
-
-  private synchronized void record(DriftCorrection correction) {
-    recent.addFirst(correction);
-    while (recent.size() > HISTORY) {
-      recent.removeLast();
-    }
-    listener.accept(correction);
   }
 
   /** Stops watching (leadership lost); the next {@link #watch} starts again. */

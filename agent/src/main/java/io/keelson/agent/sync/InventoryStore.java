@@ -2,10 +2,8 @@ package io.keelson.agent.sync;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.inventory.InventoryCodec;
-import io.keelson.agent.model.Ownership;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -18,16 +16,16 @@ public final class InventoryStore {
 
   static final String KEY = "inventory.gz";
 
-  private final KubernetesClient client;
+  private final ResourceManager manager;
   private final String namespace;
 
-  public InventoryStore(KubernetesClient client, String namespace) {
-    this.client = client;
+  public InventoryStore(ResourceManager manager, String namespace) {
+    this.manager = manager;
     this.namespace = namespace;
   }
 
   public Optional<Inventory> read(String source) {
-    ConfigMap map = client.configMaps().inNamespace(namespace).withName(name(source)).get();
+    ConfigMap map = manager.configMap(namespace, name(source)).orElse(null);
     if (map == null || map.getBinaryData() == null || !map.getBinaryData().containsKey(KEY)) {
       return Optional.empty();
     }
@@ -51,7 +49,7 @@ public final class InventoryStore {
         .endMetadata()
         .withBinaryData(Map.of(KEY, Base64.getEncoder().encodeToString(InventoryCodec.encode(inventory))))
         .build();
-    client.resource(map).fieldManager(Ownership.FIELD_MANAGER).forceConflicts().serverSideApply();
+    manager.store(map);
     return Optional.of(inventory);
   }
 

@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 /**
  * A source's last render, reused when a resync renders the same checkout of the same revision again while
  * discovery still says the same about the API's kinds: render is a pure function of those, and a checkout
- * never changes once in place. What the release transform reads from the cluster is not cached. A render with
- * errors is not reused: an error may come from outside the checkout (a SOPS key file not mounted yet), and its
- * fix must take effect at the next sync, not only at the next commit.
+ * never changes once in place. The release statuses the release-aware render reads from the cluster are not
+ * cached. A render with errors is not reused: an error may come from outside the checkout (a SOPS key file not
+ * mounted yet), and its fix must take effect at the next sync, not only at the next commit.
  */
 final class RenderCache {
 

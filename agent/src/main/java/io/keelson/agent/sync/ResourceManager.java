@@ -1,5 +1,6 @@
 package io.keelson.agent.sync;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -12,14 +13,23 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
+import io.keelson.agent.model.Rendered;
+import io.keelson.release.api.ReleasePolicy;
+import io.keelson.release.api.ReleasePolicyStatus;
+import io.keelson.release.deploy.PolicyKey;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -27,9 +37,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The only type that talks to the API server about managed objects: server-side dry run and apply with
- * field manager {@value Ownership#FIELD_MANAGER}, get and delete. Every object is addressed through the
- * discovered resource context, so generic kinds need no per-call discovery.
+ * The only type that talks to the API server about managed objects and the agent's own stores: server-side
+ * dry run and apply with field manager {@value Ownership#FIELD_MANAGER}, get, delete, informers, discovery,
+ * and the ConfigMaps that keep inventories and status. Built once per agent; every object is addressed
+ * through the discovered resource context, so generic kinds need no per-call discovery.
  */
 public final class ResourceManager {
 
@@ -39,15 +50,23 @@ public final class ResourceManager {
   private final ApiDiscovery discovery;
   private final Runnable writeCheck;
 
-  public ResourceManager(KubernetesClient client, ApiDiscovery discovery) {
-    this(client, discovery, () -> { });
+  /** A manager that writes whenever asked (the client's own fence, if any, still applies). */
+  public ResourceManager(KubernetesClient client, Clock clock) {
+    this(client, new ApiDiscovery(client, clock), () -> { });
   }
 
-  /** {@code writeCheck} runs before every write and throws when this replica may no longer write. */
-  public ResourceManager(KubernetesClient client, ApiDiscovery discovery, Runnable writeCheck) {
+  private ResourceManager(KubernetesClient client, ApiDiscovery discovery, Runnable writeCheck) {
     this.client = client;
     this.discovery = discovery;
     this.writeCheck = writeCheck;
+  }
+
+  /**
+   * The same manager (client, discovery) for one line of work: {@code writeCheck} runs before each of its writes
+   * and throws when that work may no longer write (its leadership term is over).
+   */
+  public ResourceManager fenced(Runnable writeCheck) {
+    return new ResourceManager(client, discovery, writeCheck);
   }
 
   /** Throws when this replica may no longer write: the work in hand is to be abandoned. */
@@ -57,6 +76,38 @@ public final class ResourceManager {
 
   public ApiDiscovery discovery() {
     return discovery;
+  }
+
+  /** The API server's version, e.g. {@code v1.34.1}. */
+  public String kubeVersion() {
+    return client.getKubernetesVersion().getGitVersion();
+  }
+
+  /**
+   * An informer on {@code kind} (in {@code namespace}, or in all when empty) that caches only objects labelled
+   * {@code label}={@code value}.
+   */
+  public SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind, String namespace,
+      String label, String value, ResourceEventHandler<GenericKubernetesResource> handler) {
+    var resources = client.genericKubernetesResources(kind);
+    var selected = namespace.isEmpty() ? resources.inAnyNamespace() : resources.inNamespace(namespace);
+    return selected.withLabel(label, value).inform(handler, 0);
+  }
+
+  /** One of the agent's own ConfigMaps (inventory, status), or empty when it does not exist. */
+  public Optional<ConfigMap> configMap(String namespace, String name) {
+    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+  }
+
+  /** Stores one of the agent's own ConfigMaps, as {@link Ownership#FIELD_MANAGER}. */
+  public void store(ConfigMap map) {
+    store(map, Ownership.FIELD_MANAGER);
+  }
+
+  /** The same as {@code fieldManager}, which owns (and so replaces) only the fields {@code map} sets. */
+  public void store(ConfigMap map, String fieldManager) {
+    checkWrite();
+    client.resource(map).fieldManager(fieldManager).forceConflicts().serverSideApply();
   }
 
   /** The object as the server would store it if applied now; nothing is persisted. */
@@ -145,6 +196,25 @@ public final class ResourceManager {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /**
+   * Where each ReleasePolicy the revision declares stands: its status as the cluster has it (absent: never
+   * released). Never cached, so a render follows the release controller's latest decisions.
+   */
+  public Map<PolicyKey, ReleasePolicyStatus> releaseStatuses(Rendered rendered) {
+    Map<PolicyKey, ReleasePolicyStatus> statuses = new HashMap<>();
+    for (DesiredObject object : rendered.objects()) {
+      ObjectRef ref = object.ref();
+      if (!ref.group().equals(ReleasePolicy.GROUP) || !ref.kind().equals(ReleasePolicy.KIND)
+          || discovery.find(ref.apiVersion(), ref.kind()).isEmpty()) {
+        continue;
+      }
+      get(ref).map(policy -> policy.getAdditionalProperties().get("status"))
+          .map(status -> convert(status, ReleasePolicyStatus.class))
+          .ifPresent(status -> statuses.put(new PolicyKey(ref.namespace(), ref.name()), status));
+    }
+    return statuses;
+  }
+
   /** Waits until a CustomResourceDefinition is Established, so its kind can be served. */
   public void awaitEstablished(String crdName, Duration timeout) {
     client.apiextensions().v1().customResourceDefinitions().withName(crdName).waitUntilCondition(
@@ -161,7 +231,12 @@ public final class ResourceManager {
   }
 
   public GenericKubernetesResource fromMap(Map<String, Object> object) {
-    return client.getKubernetesSerialization().convertValue(object, GenericKubernetesResource.class);
+    return convert(object, GenericKubernetesResource.class);
+  }
+
+  /** {@code value} (a map, a model object) as {@code type}, e.g. a custom resource's status. */
+  public <T> T convert(Object value, Class<T> type) {
+    return client.getKubernetesSerialization().convertValue(value, type);
   }
 
   private Resource<GenericKubernetesResource> named(ObjectRef ref) {

@@ -1,7 +1,6 @@
 package io.keelson.agent.sync;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.health.Health;
 import io.keelson.agent.inventory.Inventory;
 import io.keelson.agent.leader.WriteFence;
@@ -12,7 +11,7 @@ import io.keelson.agent.model.Rendered;
 import io.keelson.agent.plan.ChangeSet;
 import io.keelson.agent.plan.DesiredHash;
 import io.keelson.agent.render.ManifestRenderer;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.render.RenderOptions;
 import io.keelson.agent.render.SopsStage;
 import java.time.Clock;
@@ -32,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the cluster match one source's revision: render, release-aware transform, staged server-side
+ * Makes the cluster match one source's revision: render (release-aware), staged server-side
  * apply behind a dry-run gate, inventory, guarded prune, health; then keeps it matching by correcting
  * drift. {@link #sync} returns the whole story as a {@link SyncResult}.
  */
@@ -47,7 +46,7 @@ public final class Synchronizer implements AutoCloseable {
   private final DiscoveryCapabilities capabilities;
   private final RenderCache renders = new RenderCache();
   private final RefusedRevisions refusals;
-  private final ReleaseTransform transform;
+  private final ReleaseAwareRenderStage releaseAwareRender;
   private final AppliedState state;
   private final StagedApply applier;
   private final InventoryStore inventories;
@@ -60,17 +59,22 @@ public final class Synchronizer implements AutoCloseable {
   // The leadership the sync in hand (and drift corrections after it) writes under.
   private volatile WriteFence.Term term = new WriteFence.Term(-1);
 
-  public Synchronizer(KubernetesClient client, SyncOptions options, Clock clock,
+  /**
+   * @param resources the agent's one ResourceManager; this source's writes go through it under the leadership
+   *     term of the sync in hand
+   * @param driftListener told of each drift correction made between syncs
+   */
+  public Synchronizer(ResourceManager resources, SyncOptions options, Clock clock,
       Consumer<DriftCorrection> driftListener) {
     this.options = options;
     this.clock = clock;
-    this.manager = new ResourceManager(client, new ApiDiscovery(client, clock), () -> options.fence().check(term));
-    this.transform = new ReleaseTransform(client, manager, options.defaultRouter());
+    this.manager = resources.fenced(() -> options.fence().check(term));
+    this.releaseAwareRender = new ReleaseAwareRenderStage(options.defaultRouter());
     this.renderer = new ManifestRenderer(RenderOptions.defaults(options.defaultNamespace())
         .withAllowedNamespaces(options.allowedNamespaces())
         .withDeniedKinds(options.deniedKinds())
         .withTools(options.tools()), List.of(new SopsStage(options.sops())));
-    this.capabilities = new DiscoveryCapabilities(client, manager.discovery());
+    this.capabilities = new DiscoveryCapabilities(manager);
     this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
       Thread thread = new Thread(runnable, "keelson-apply-" + options.source());
       thread.setDaemon(true);
@@ -79,10 +83,10 @@ public final class Synchronizer implements AutoCloseable {
     this.state = new AppliedState(clock, options.fullCheckInterval());
     this.refusals = new RefusedRevisions(clock, options.fullCheckInterval());
     this.applier = new StagedApply(manager, pool, state);
-    this.inventories = new InventoryStore(client, options.agentNamespace());
+    this.inventories = new InventoryStore(manager, options.agentNamespace());
     this.pruner = new Pruner(manager);
     this.health = new HealthWaiter(manager, clock);
-    this.drift = new DriftWatcher(client, manager, applier, options.source(), options.allowedNamespaces(), clock,
+    this.drift = new DriftWatcher(manager, applier, options.source(), options.allowedNamespaces(), clock,
         syncLock, driftListener);
   }
 
@@ -111,15 +115,15 @@ public final class Synchronizer implements AutoCloseable {
   }
 
   /** What the locked part of a sync did; {@code result} is set when the sync ended there (rejected or failed). */
-  private record Applied(SyncResult result, ReleaseStage.Result staged, StagedApply.Outcome outcome,
+  private record Applied(SyncResult result, ReleaseAwareRenderStage.Result staged, StagedApply.Outcome outcome,
       Pruner.Result pruned) {}
 
   private Applied apply(Snapshot snapshot, Instant start) {
     manager.discovery().refresh();
     long generation = manager.discovery().generation();
-    ReleaseStage.Result staged = transform.apply(renders.render(snapshot, generation,
-        () -> renderer.render(snapshot.root(), snapshot.paths(), manager.discovery()::namespaced, capabilities,
-            snapshot.ids())));
+    Rendered plain = renders.render(snapshot, generation, () -> renderer.render(snapshot.root(), snapshot.paths(),
+        manager.discovery()::namespaced, capabilities, snapshot.ids()));
+    ReleaseAwareRenderStage.Result staged = releaseAwareRender.apply(plain, manager.releaseStatuses(plain));
     Rendered rendered = staged.rendered();
     if (!rendered.ok()) {
       refusals.clear();
@@ -179,13 +183,8 @@ public final class Synchronizer implements AutoCloseable {
     state.clear();
   }
 
-  /** Drift corrections made since start, newest first (bounded). */
-  public List<DriftCorrection> recentDriftCorrections() {
-    return drift.recent();
-  }
-
   private SyncResult finish(Snapshot snapshot, Instant start, SyncResult.Outcome outcome, ChangeSet changes,
-      ReleaseStage.Result staged, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
+      ReleaseAwareRenderStage.Result staged, List<ObjectError> objectErrors, Optional<String> pruneRefusal,
       List<Health> readiness, String remark) {
     List<RenderError> renderErrors = staged.rendered().errors();
     String notConverged = Convergence.explain(renderErrors, objectErrors, changes, pruneRefusal, readiness) + remark;

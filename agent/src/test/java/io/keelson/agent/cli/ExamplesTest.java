@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.agent.model.Rendered;
 import io.keelson.agent.render.ManifestRenderer;
-import io.keelson.agent.render.ReleaseStage;
+import io.keelson.agent.render.ReleaseAwareRenderStage;
 import io.keelson.agent.render.RenderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ class ExamplesTest {
   void theExamplesRenderWithoutErrors() {
     Path root = projectRoot();
 
-    Rendered rendered = new ReleaseStage().apply(new ManifestRenderer(RenderOptions.defaults("default"))
+    Rendered rendered = new ReleaseAwareRenderStage().apply(new ManifestRenderer(RenderOptions.defaults("default"))
         .render(root, List.of("manifests", "policies"), new OfflineKindScopes()), Map.of()).rendered();
 
     assertThat(rendered.errors()).isEmpty();

@@ -104,7 +104,8 @@ class ReleaseAwareSyncIT {
       TestNamespace ns) {
     RepoTree tree = new RepoTree(repo).write("cart/deployment.yaml", cart("shop/cart:1.0"))
         .write("cart/service.yaml", SERVICE).write("cart/policy.yaml", POLICY);
-    synchronizer = new Synchronizer(client, SyncOptions.defaults("apps", ns.name(), ns.name())
+    synchronizer = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+        SyncOptions.defaults("apps", ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), c -> { });
 
     SyncResult first = synchronizer.sync(tree.snapshot());
@@ -157,7 +158,8 @@ class ReleaseAwareSyncIT {
                 - route:
                     - destination: {host: cart}
             """);
-    synchronizer = new Synchronizer(client, SyncOptions.defaults("apps", ns.name(), ns.name())
+    synchronizer = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+        SyncOptions.defaults("apps", ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), c -> { });
 
     SyncResult result = synchronizer.sync(tree.snapshot());

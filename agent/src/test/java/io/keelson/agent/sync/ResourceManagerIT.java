@@ -25,7 +25,7 @@ class ResourceManagerIT {
 
   @Test
   void aDryRunSaysWhetherTheApplyWouldCreateTheObject(KubernetesClient client, TestNamespace ns) {
-    ResourceManager manager = new ResourceManager(client, new ApiDiscovery(client, java.time.Clock.systemUTC()));
+    ResourceManager manager = new ResourceManager(client, java.time.Clock.systemUTC());
 
     GenericKubernetesResource absent = manager.dryRunApply(configMap(ns.name(), "blue"));
     assertThat(ResourceManager.wouldCreate(absent)).isTrue();
@@ -39,7 +39,7 @@ class ResourceManagerIT {
   /** Prune checks an object, then deletes it: if it was replaced in between, the replacement is not deleted. */
   @Test
   void aDeleteCarriesTheUidOfTheObjectItChecked(KubernetesClient client, TestNamespace ns) {
-    ResourceManager manager = new ResourceManager(client, new ApiDiscovery(client, java.time.Clock.systemUTC()));
+    ResourceManager manager = new ResourceManager(client, java.time.Clock.systemUTC());
     GenericKubernetesResource checked = manager.apply(configMap(ns.name(), "blue"));
     ObjectRef ref = ObjectRef.of(checked);
     client.configMaps().inNamespace(ns.name()).withName("settings").delete(); // no finalizers: gone at once

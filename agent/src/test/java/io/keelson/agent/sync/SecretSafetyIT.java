@@ -84,7 +84,8 @@ class SecretSafetyIT {
     root.addAppender(logs);
     RepoTree tree = new RepoTree(repo).write("db.yaml", encode.apply(SECRET));
     List<SyncResult> results = new ArrayList<>();
-    try (Synchronizer sync = new Synchronizer(client, options, Clock.systemUTC(), c -> { })) {
+    try (Synchronizer sync = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+        options, Clock.systemUTC(), c -> { })) {
       SyncResult applied = sync.sync(tree.snapshot());
       results.add(applied);
       assertThat(applied.outcome()).isEqualTo(SyncResult.Outcome.APPLIED);

@@ -33,7 +33,8 @@ class SopsSyncIT {
       SyncOptions options = SyncOptions.defaults("apps", ns.name(), ns.name()).withHealthTimeout(Duration.ZERO)
           .withSops(SopsDecryptor.withKeyFiles(mounted, null));
 
-      try (Synchronizer sync = new Synchronizer(client, options, Clock.systemUTC(), c -> { })) {
+      try (Synchronizer sync = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+          options, Clock.systemUTC(), c -> { })) {
         Snapshot revision = tree.snapshot();
         SyncResult withoutKey = sync.sync(revision);
         Files.createDirectories(mounted.getParent());

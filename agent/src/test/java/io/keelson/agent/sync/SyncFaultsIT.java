@@ -51,7 +51,8 @@ class SyncFaultsIT {
   }
 
   private Synchronizer synchronizer(KubernetesClient client, TestNamespace ns, Function<SyncOptions, SyncOptions> tune) {
-    synchronizer = new Synchronizer(client, tune.apply(SyncOptions.defaults(SOURCE, ns.name(), ns.name())
+    synchronizer = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+        tune.apply(SyncOptions.defaults(SOURCE, ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO)), Clock.systemUTC(), correction -> { });
     return synchronizer;
   }
@@ -84,7 +85,8 @@ class SyncFaultsIT {
     assertThat(client.configMaps().inNamespace(ns.name()).withName("old-name").get()).as("still serving").isNotNull();
     assertThat(client.configMaps().inNamespace(ns.name()).withName("settings").get().getData())
         .as("the rest of the revision was written").containsEntry("colour", "red");
-    Inventory inventory = new InventoryStore(client, ns.name()).read(SOURCE).orElseThrow();
+    Inventory inventory = new InventoryStore(new ResourceManager(client, Clock.systemUTC()),
+        ns.name()).read(SOURCE).orElseThrow();
     assertThat(inventory.objects()).extracting(ObjectRef::name).contains("old-name", "settings");
     assertThat(failed.notConverged()).contains(WriteRefusal.PREFIX + "-new-name").contains(WriteRefusal.MESSAGE);
 
@@ -165,7 +167,8 @@ class SyncFaultsIT {
       assertThat(change.ref().name()).isEqualTo("w1");
       assertThat(change.reason()).contains("does not serve " + group + "/v1 Widget");
     });
-    assertThat(new InventoryStore(client, ns.name()).read(SOURCE).orElseThrow().objects())
+    assertThat(new InventoryStore(new ResourceManager(client, Clock.systemUTC()),
+        ns.name()).read(SOURCE).orElseThrow().objects())
         .extracting(ObjectRef::name).contains("w1", "settings");
   }
 

@@ -44,7 +44,8 @@ class SyncScaleIT {
     }
     RequestCounter counter = new RequestCounter();
     try (KubernetesClient client = RequestCounter.client(plane.kubeconfig(), counter);
-        Synchronizer sync = new Synchronizer(client, SyncOptions.defaults("scale", ns.name(), ns.name())
+        Synchronizer sync = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+            SyncOptions.defaults("scale", ns.name(), ns.name())
             .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), c -> { })) {
       Snapshot snapshot = tree.snapshot();
 

@@ -55,7 +55,8 @@ class SynchronizerIT {
   private Synchronizer synchronizer(KubernetesClient client, TestNamespace ns, Function<SyncOptions, SyncOptions> tune) {
     SyncOptions options = tune.apply(SyncOptions.defaults(SOURCE, ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO));
-    synchronizer = new Synchronizer(client, options, Clock.systemUTC(), corrections::add);
+    synchronizer = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+        options, Clock.systemUTC(), corrections::add);
     return synchronizer;
   }
 
@@ -270,7 +271,8 @@ class SynchronizerIT {
     assertThat(refused.pruneRefusal()).hasValueSatisfying(reason -> assertThat(reason).contains("11 of 12"));
     assertThat(refused.notConverged()).startsWith("prune refused");
     assertThat(client.configMaps().inNamespace(ns.name()).list().getItems()).hasSizeGreaterThanOrEqualTo(12);
-    assertThat(new InventoryStore(client, ns.name()).read(SOURCE).orElseThrow().size()).isEqualTo(12);
+    assertThat(new InventoryStore(new ResourceManager(client, Clock.systemUTC()),
+        ns.name()).read(SOURCE).orElseThrow().size()).isEqualTo(12);
     assertThat(SourceViews.synced(SourceViews.initial(SOURCE, "https://git.example.com/config.git", "main",
         List.of(".")), refused, new RevisionView(refused.revision(), "Ana", "commit", refused.finishedAt())).state())
         .isEqualTo("NotConverged");

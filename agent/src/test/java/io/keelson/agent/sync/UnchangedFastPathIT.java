@@ -56,7 +56,8 @@ class UnchangedFastPathIT {
   }
 
   private Synchronizer synchronizer(TestNamespace ns) {
-    Synchronizer sync = new Synchronizer(client, SyncOptions.defaults(SOURCE, ns.name(), ns.name())
+    Synchronizer sync = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
+        SyncOptions.defaults(SOURCE, ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), corrections::add);
     started.add(sync);
     return sync;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.release.api.ReleasePolicy;
-import io.keelson.release.strategy.Action;
+import io.keelson.release.strategy.ManualAction;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +24,7 @@ public final class ActionRequests {
   private ActionRequests() {}
 
   /** The annotation value for a request. */
-  public static String encode(Action action) {
+  public static String encode(ManualAction action) {
     ObjectNode node = JSON.createObjectNode();
     node.put("kind", action.kind().name().toLowerCase(Locale.ROOT));
     node.put("by", action.by());
@@ -33,7 +33,7 @@ public final class ActionRequests {
   }
 
   /** The pending request on a policy, if it carries a readable one. */
-  public static Optional<Action> of(ReleasePolicy policy) {
+  public static Optional<ManualAction> of(ReleasePolicy policy) {
     Map<String, String> annotations = policy.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(ANNOTATION);
     if (value == null) {
@@ -41,8 +41,9 @@ public final class ActionRequests {
     }
     try {
       JsonNode node = JSON.readTree(value);
-      return Optional.of(new Action(Action.Kind.valueOf(node.path("kind").asText().toUpperCase(Locale.ROOT)),
-          node.path("by").asText("unknown"), Instant.parse(node.path("at").asText())));
+      ManualAction.Kind kind = ManualAction.Kind.valueOf(node.path("kind").asText().toUpperCase(Locale.ROOT));
+      return Optional.of(new ManualAction(kind, node.path("by").asText("unknown"),
+          Instant.parse(node.path("at").asText())));
     } catch (Exception unreadable) {
       return Optional.empty();
     }

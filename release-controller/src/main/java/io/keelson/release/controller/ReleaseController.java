@@ -6,7 +6,7 @@ import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.deploy.ReleaseAwareRender;
-import io.keelson.release.strategy.Action;
+import io.keelson.release.strategy.ManualAction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,13 +108,13 @@ public final class ReleaseController implements AutoCloseable {
    * Records a manual action on the policy (persisted, audited by the status once carried out); false when
    * there is no such policy.
    */
-  public boolean request(PolicyKey key, Action.Kind kind, String by) {
+  public boolean request(PolicyKey key, ManualAction.Kind kind, String by) {
     Optional<ReleasePolicy> policy = Optional.ofNullable(
         client.resources(ReleasePolicy.class).inNamespace(key.namespace()).withName(key.name()).get());
     if (policy.isEmpty()) {
       return false;
     }
-    String value = ActionRequests.encode(new Action(kind, by, clock.instant()));
+    String value = ActionRequests.encode(new ManualAction(kind, by, clock.instant()));
     client.resources(ReleasePolicy.class).inNamespace(key.namespace()).withName(key.name())
         .edit(p -> {
           Map<String, String> annotations = new LinkedHashMap<>(

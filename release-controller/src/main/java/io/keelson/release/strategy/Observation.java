@@ -22,7 +22,7 @@ import java.util.Optional;
  */
 public record Observation(ReleaseAwareRender.Release release, String gitRevision, boolean canaryReady,
     boolean stableReady, boolean stableRunsCandidate, Routes routes, List<CheckResult> measurements,
-    Optional<Action> requested, List<SequentialEvidence> sequential) {
+    Optional<ManualAction> requested, List<SequentialEvidence> sequential) {
 
   public Observation {
     measurements = measurements == null ? List.of() : List.copyOf(measurements);
@@ -33,7 +33,7 @@ public record Observation(ReleaseAwareRender.Release release, String gitRevision
   /** An observation without sequential tests. */
   public Observation(ReleaseAwareRender.Release release, String gitRevision, boolean canaryReady,
       boolean stableReady, boolean stableRunsCandidate, Routes routes, List<CheckResult> measurements,
-      Optional<Action> requested) {
+      Optional<ManualAction> requested) {
     this(release, gitRevision, canaryReady, stableReady, stableRunsCandidate, routes, measurements, requested,
         List.of());
   }

@@ -134,7 +134,7 @@ class ReleaseScenarioTest {
   @Test
   void pauseHoldsTheStepUntilResume() {
     sim.runUntil(ReleasePhase.Progressing, 10);
-    sim.action = Optional.of(new Action(Action.Kind.PAUSE, "alice", sim.now));
+    sim.action = Optional.of(new ManualAction(ManualAction.Kind.PAUSE, "alice", sim.now));
     Decision paused = sim.tick();
     assertThat(paused.message()).contains("paused by alice");
     for (int i = 0; i < 10; i++) {
@@ -142,7 +142,7 @@ class ReleaseScenarioTest {
     }
     assertThat(sim.liveRoutes).isEqualTo(new Routes(10, true));
     assertThat(sim.analysesRun).extracting(AnalysisRequest::step).containsExactly(0);
-    sim.action = Optional.of(new Action(Action.Kind.RESUME, "bob", sim.now));
+    sim.action = Optional.of(new ManualAction(ManualAction.Kind.RESUME, "bob", sim.now));
     Decision resumed = sim.tick();
     assertThat(resumed.message()).isEqualTo("step 1/2 at 10%: analysis due (resumed by bob)");
     assertThat(sim.tick().status().getStep()).as("the overdue analysis runs on the next tick").isEqualTo(2);
@@ -154,7 +154,7 @@ class ReleaseScenarioTest {
   @Test
   void abortRollsBackAtOnce() {
     sim.runUntil(ReleasePhase.Progressing, 10);
-    sim.action = Optional.of(new Action(Action.Kind.ABORT, "carol", sim.now));
+    sim.action = Optional.of(new ManualAction(ManualAction.Kind.ABORT, "carol", sim.now));
     Decision aborted = sim.tick();
     assertThat(aborted.status().getPhase()).isEqualTo(ReleasePhase.RollingBack);
     assertThat(aborted.routes()).isEqualTo(Routes.STABLE);
@@ -168,7 +168,7 @@ class ReleaseScenarioTest {
     sim.verdicts = request -> StrategyFixtures.all(Verdict.FAIL, "error rate 0.3 > 0.05");
     sim.runUntil(ReleasePhase.Failed, 20);
     sim.verdicts = request -> StrategyFixtures.passing();
-    sim.action = Optional.of(new Action(Action.Kind.RETRY, "dave", sim.now));
+    sim.action = Optional.of(new ManualAction(ManualAction.Kind.RETRY, "dave", sim.now));
     Decision retried = sim.tick();
     assertThat(retried.status().getPhase()).isEqualTo(ReleasePhase.Deploying);
     assertThat(retried.status().getCandidate()).isEqualTo(new ReleaseIdentity(H2, "rev2", 2));

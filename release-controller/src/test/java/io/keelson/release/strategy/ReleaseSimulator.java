@@ -57,7 +57,7 @@ final class ReleaseSimulator {
   PodTemplateSpec git = StrategyFixtures.V1;
   String revision = "rev1";
   Function<AnalysisRequest, List<CheckResult>> verdicts = request -> StrategyFixtures.passing();
-  Optional<Action> action = Optional.empty();
+  Optional<ManualAction> action = Optional.empty();
   final List<Decision> decisions = new ArrayList<>();
   final List<AnalysisRequest> analysesRun = new ArrayList<>();
   /** The candidate each analysis judged and when it ran, in the order of {@link #analysesRun}. */

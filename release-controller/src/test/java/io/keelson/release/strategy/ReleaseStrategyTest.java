@@ -243,7 +243,7 @@ class ReleaseStrategyTest {
         row("a revert while render keeps the canary under weight rolls back", progressing(1, 10, 30),
             obs(release(CANARY, V1, H1), TEN), RollingBack, Routes.STABLE,
             "Git reverted to the stable template " + H1, d -> {}),
-        row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.PAUSE, "alice"),
+        row("PAUSE holds the routes", progressing(1, 10, 30), act(obs(canary(), TEN), ManualAction.Kind.PAUSE, "alice"),
             Progressing, TEN, "step 1/2 at 10%: paused by alice", d -> {
               assertThat(d.status().getPaused()).isTrue();
               assertThat(d.analysis()).isEmpty();
@@ -254,30 +254,30 @@ class ReleaseStrategyTest {
             obs(canary(), TEN, passing()), Progressing, TEN, "paused; a resume action continues the release",
             d -> assertThat(d.status().getStep()).isEqualTo(1)),
         row("RESUME continues", with(progressing(1, 10, 30), s -> s.setPaused(true)),
-            act(obs(canary(), TEN), Action.Kind.RESUME, "bob"), Progressing, TEN, "waiting 30s for the next "
+            act(obs(canary(), TEN), ManualAction.Kind.RESUME, "bob"), Progressing, TEN, "waiting 30s for the next "
                 + "analysis (resumed by bob)", d -> assertThat(d.status().getPaused()).isNull()),
-        row("ABORT rolls back", progressing(1, 10, 30), act(obs(canary(), TEN), Action.Kind.ABORT, "carol"),
+        row("ABORT rolls back", progressing(1, 10, 30), act(obs(canary(), TEN), ManualAction.Kind.ABORT, "carol"),
             RollingBack, Routes.STABLE, "aborted by carol", d -> {}),
         row("PROMOTE skips the remaining steps", progressing(1, 10, 30),
-            act(obs(canary(), TEN), Action.Kind.PROMOTE, "dave"), Promoting, TEN, "promoted by dave", d -> {}),
+            act(obs(canary(), TEN), ManualAction.Kind.PROMOTE, "dave"), Promoting, TEN, "promoted by dave", d -> {}),
         row("PROMOTE is refused while the step has a FAIL", progressing(1, 10, 30),
-            act(obs(canary(), TEN, failing()), Action.Kind.PROMOTE, "dave"), Progressing, TEN,
+            act(obs(canary(), TEN, failing()), ManualAction.Kind.PROMOTE, "dave"), Progressing, TEN,
             "PROMOTE by dave refused: step 1 has a failed check",
             d -> assertThat(d.status().getActions()).extracting(ActionRecord::accepted).containsExactly(false),
             spec -> threshold(spec, FailureCounting.CONSECUTIVE)),
         row("PROMOTE is refused while deploying", deploying(), notReady(act(obs(canary(), Routes.STABLE),
-            Action.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing or "
+            ManualAction.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing or "
                 + "progressing can be promoted", d -> {}, spec -> deadline(spec, "2h")),
         row("RETRY releases a failed candidate again", failed(), act(obs(release(HELD_BACK, V2, H1),
-            Routes.STABLE), Action.Kind.RETRY, "erin"), Deploying, Routes.STABLE,
+            Routes.STABLE), ManualAction.Kind.RETRY, "erin"), Deploying, Routes.STABLE,
             "deploying " + H2 + " (attempt 2): retried by erin",
             d -> assertThat(d.status().getCandidate()).isEqualTo(new ReleaseIdentity(H2, "rev2", 2))),
         row("RETRY is refused outside Failed", progressing(1, 10, 30),
-            act(obs(canary(), TEN), Action.Kind.RETRY, "erin"), Progressing, TEN,
+            act(obs(canary(), TEN), ManualAction.Kind.RETRY, "erin"), Progressing, TEN,
             "RETRY by erin refused", d -> {}),
         row("an action already handled is not carried out again", with(progressing(1, 10, 30),
                 s -> s.recordAction(new ActionRecord("ABORT", "carol", NOW.toString(), true, "aborted by carol"))),
-            act(obs(canary(), TEN), Action.Kind.ABORT, "carol"), Progressing, TEN, "step 1/2 at 10%",
+            act(obs(canary(), TEN), ManualAction.Kind.ABORT, "carol"), Progressing, TEN, "step 1/2 at 10%",
             d -> assertThat(d.status().getActions()).hasSize(1)),
         row("a target missing from Git holds", progressing(1, 10, 30), obs(null, TEN), Progressing, TEN,
             "not declared in Git", d -> {}),
@@ -412,9 +412,9 @@ class ReleaseStrategyTest {
         o.requested());
   }
 
-  private static Observation act(Observation o, Action.Kind kind, String by) {
+  private static Observation act(Observation o, ManualAction.Kind kind, String by) {
     return new Observation(o.release(), o.gitRevision(), o.canaryReady(), o.stableReady(), o.stableRunsCandidate(),
-        o.routes(), o.measurements(), Optional.of(new Action(kind, by, NOW)));
+        o.routes(), o.measurements(), Optional.of(new ManualAction(kind, by, NOW)));
   }
 
   private static Observation sequential(Observation o, SequentialEvidence look) {

@@ -18,21 +18,21 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The release-aware step of render, given where each release stands: stable and canary objects from
- * {@link ReleaseAwareRender}, and its problems as render errors at the files of the objects at fault.
- * Pure; the agent passes the live policy statuses, the offline {@code render} command none.
+ * The release-aware render as the last stage of the agent's render, given where each release stands: stable
+ * and canary objects from {@link ReleaseAwareRender}, and its problems as render errors at the files of the
+ * objects at fault. Pure; the agent passes the live policy statuses, the offline {@code render} command none.
  */
-public final class ReleaseStage {
+public final class ReleaseAwareRenderStage {
 
   private final ReleaseAwareRender render;
 
   /** A stage for policies that route through Istio unless they name their router. */
-  public ReleaseStage() {
+  public ReleaseAwareRenderStage() {
     this(RouterKind.ISTIO);
   }
 
   /** @param defaultRouter the router of a policy that names none */
-  public ReleaseStage(RouterKind defaultRouter) {
+  public ReleaseAwareRenderStage(RouterKind defaultRouter) {
     this.render = new ReleaseAwareRender(defaultRouter);
   }
 

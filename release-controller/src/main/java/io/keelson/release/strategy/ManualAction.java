@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param by who asked
  * @param at when they asked
  */
-public record Action(Kind kind, String by, Instant at) {
+public record ManualAction(Kind kind, String by, Instant at) {
 
-  public Action {
+  public ManualAction {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(by, "by");
     Objects.requireNonNull(at, "at");
