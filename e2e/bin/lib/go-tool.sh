@@ -1,6 +1,6 @@
 # Builds one pinned Go tool from its module (e2e/<dir>/go.mod, with go.sum) with the machine's Go
-# toolchain, into a cache directory keyed by the tool's version, and prints the binary's path on
-# stdout. Progress goes to stderr. The build is skipped when the binary is already cached. Sourced by
+# toolchain, into a cache directory keyed by the tool's version, with the module's LICENSE beside it
+# (the agent's image ships both), and prints the binary's path on stdout. Progress goes to stderr. The build is skipped when the binary is already cached. Sourced by
 # e2e/bin/helm and e2e/bin/kustomize:
 #
 #   go_tool_build <name> <module dir> <module path whose version keys the cache> <package> <ldflags>
@@ -19,7 +19,7 @@ go_tool_build() {
   fi
   cache="${XDG_CACHE_HOME:-$HOME/.cache}/keelson/$name/$version"
   binary="$cache/$name"
-  if [ -x "$binary" ]; then
+  if [ -x "$binary" ] && [ -f "$cache/LICENSE" ]; then
     echo "$binary"
     return 0
   fi
@@ -31,6 +31,11 @@ go_tool_build() {
 
   # The module's go.sum pins every dependency; the checksum database is not needed to verify it.
   export GOTOOLCHAIN=local GOFLAGS=-mod=readonly GOSUMDB=off CGO_ENABLED=0
+  if [ -x "$binary" ]; then # cached before licenses were kept: only the license is missing
+    go_tool_license "$module" "$versioned" "$cache" || return 1
+    echo "$binary"
+    return 0
+  fi
   log "building $name $version with $(go version | awk '{print $3}'); a cold build takes a few minutes"
   if ! (cd "$module" && go mod download) 2>&1 | sed "s/^/$name: /" >&2; then
     log "error: a module did not resolve from the Go module proxy (see above)."
@@ -46,7 +51,18 @@ go_tool_build() {
   fi
   # Publish atomically so an interrupted build never leaves a half-written binary in the cache.
   mkdir -p "$cache"
+  go_tool_license "$module" "$versioned" "$cache" || return 1
   mv -f "$staging/$name" "$binary"
   log "built $name $version in $(( $(date +%s) - start ))s into $cache"
   echo "$binary"
+}
+
+# Copies the LICENSE of the tool's module (from the module cache, downloaded if needed) into the cache.
+go_tool_license() {
+  local module=$1 versioned=$2 cache=$3 directory
+  (cd "$module" && go mod download "$versioned") >&2 || return 1
+  directory=$(cd "$module" && go list -m -f '{{.Dir}}' "$versioned")
+  mkdir -p "$cache"
+  cp -f "$directory/LICENSE" "$cache/LICENSE"
+  chmod 644 "$cache/LICENSE"
 }

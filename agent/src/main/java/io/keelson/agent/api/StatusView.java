@@ -37,8 +37,9 @@ public record StatusView(String agent, String version, Instant generatedAt, bool
   /** What is wrong and where: the file, line and document of a manifest, or the object the server refused. */
   public record ErrorView(String file, int line, int document, String object, String message) {}
 
-  /** A change by someone else that was put back. */
-  public record DriftView(String object, String changedBy, List<String> fields, String action, Instant at) {}
+  /** A change by someone else that was put back; {@code error} says why it could not be, empty when it was. */
+  public record DriftView(String object, String changedBy, List<String> fields, String action, Instant at,
+      String error) {}
 
   /** One object's entry in a ChangeSet: {@code Deployment shop/cart}, {@code configured}, why. */
   public record ChangeView(String object, String action, String reason) {}

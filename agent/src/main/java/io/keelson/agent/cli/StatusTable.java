@@ -196,7 +196,7 @@ public final class StatusTable {
     return switch (text(phase)) {
       case "Succeeded" -> GREEN;
       case "Failed", "RollingBack" -> RED;
-      case "Deploying", "Testing", "Progressing", "Promoting" -> BLUE;
+      case "Deploying", "Testing", "Mirroring", "Progressing", "Promoting" -> BLUE;
       case "Idle" -> GREY;
       default -> "";
     };

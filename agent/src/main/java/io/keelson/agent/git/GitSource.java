@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
@@ -162,6 +163,31 @@ public final class GitSource implements AutoCloseable {
     Map<String, String> ids = new HashMap<>();
     Path tree = checkout(repo, head, ids);
     return new FetchResult(revision(head), tree, changed, TreeIds.of(head.getTree().name(), ids));
+  }
+
+  /**
+   * The newest checkout an earlier fetch left in the cache (in this process or before a restart), checked against
+   * the signature policy again, so that a source can sync while the remote cannot be reached; empty when there is
+   * none or its commit is no longer in the cache. Its render is not cached (no tree ids).
+   */
+  public synchronized Optional<FetchResult> lastCheckout() {
+    try {
+      List<Path> done = finishedCheckouts();
+      if (done.isEmpty()) {
+        return Optional.empty();
+      }
+      Path newest = done.get(done.size() - 1);
+      String name = newest.getFileName().toString();
+      Repository repo = repository();
+      try (RevWalk walk = new RevWalk(repo)) {
+        RevCommit commit = walk.parseCommit(ObjectId.fromString(name.substring(name.indexOf('-') + 1)));
+        walk.parseBody(commit);
+        CommitSignatures.verify(settings.verification(), repo, commit);
+        return Optional.of(new FetchResult(revision(commit), newest, true, TreeIds.NONE));
+      }
+    } catch (IOException | GitSourceException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

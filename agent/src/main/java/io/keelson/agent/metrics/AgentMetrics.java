@@ -39,7 +39,8 @@ public final class AgentMetrics {
         .help("Syncs abandoned before their next write because this replica lost its Lease")
         .labelNames("source").register(registry);
     lastSuccess = Gauge.builder().name("keelson_last_successful_sync_timestamp_seconds")
-        .help("When the source last applied successfully").labelNames("source").register(registry);
+        .help("When the source last applied Git successfully (not while Git is down or a mass prune is refused)")
+        .labelNames("source").register(registry);
     revisionInfo = Gauge.builder().name("keelson_source_revision_info")
         .help("The revision a source last applied (value 1)").labelNames("source", "revision").register(registry);
     managedObjects = Gauge.builder().name("keelson_managed_objects").help("Objects a source manages")
@@ -73,12 +74,17 @@ public final class AgentMetrics {
     return registry;
   }
 
-  public void synced(SyncResult result, int managed) {
+  /** @param stale whether Git could not be reached, so the sync was of the revision fetched last */
+  public void synced(SyncResult result, int managed, boolean stale) {
     String source = result.source();
     syncDuration.labelValues(source).observe(result.duration().toNanos() / 1e9);
     syncs.labelValues(source, result.outcome().name()).inc();
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
-      lastSuccess.labelValues(source).set(result.finishedAt().toEpochMilli() / 1000.0);
+      if (result.pruneRefusal().isEmpty() && !stale) {
+        // A refused prune leaves objects Git no longer declares, and a stale source may lag behind Git:
+        // both need someone, so the alert on an old last success must see them.
+        lastSuccess.labelValues(source).set(result.finishedAt().toEpochMilli() / 1000.0);
+      }
       String previous = currentRevision.put(source, result.revision());
       if (previous != null && !previous.equals(result.revision())) {
         revisionInfo.remove(source, previous);

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Git source, end to end: asks Git for the head, fetches a new revision, syncs it, and keeps the
- * source's status view. The latest revision always wins; when Git cannot be reached the last applied
- * state stays and the source is marked stale. {@link #reconcile} never throws: every failure ends up in
- * the status.
+ * source's status view. The latest revision always wins; when Git cannot be reached the source is marked
+ * stale and the revision fetched last is still synced, so release decisions reach the cluster meanwhile.
+ * {@link #reconcile} never throws: every failure ends up in the status.
  *
  * <p>This controller is the only writer of its view, and every change to it is one step under one lock, from
  * whichever thread it comes (the scheduler's reconcile, the drift watcher's reports): no change is lost to
@@ -104,9 +104,9 @@ public final class SourceController implements AutoCloseable {
   /** One reconcile: head, fetch if new, sync. Runs on the scheduler, never two at once for a source. */
   public synchronized void reconcile() {
     pending.set(false);
-    String head;
+    String gitDown = null;
     try {
-      head = git.remoteHead();
+      String head = git.remoteHead();
       if (fetched == null || tree == null || !head.equals(fetched.sha())) {
         FetchResult result = git.fetch(appliedSha());
         fetched = result.revision();
@@ -117,15 +117,32 @@ public final class SourceController implements AutoCloseable {
         }
       }
     } catch (GitSourceException e) {
-      LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
       metrics.gitFailed(name, e.reason().name());
       Instant at = clock.instant();
       update(current -> SourceViews.stale(current, e.getMessage(), at));
-      return;
+      if (fetched == null) {
+        // Restarted while Git is down: the checkout the last process fetched is still in the cache.
+        git.lastCheckout().ifPresent(kept -> {
+          fetched = kept.revision();
+          tree = kept.tree();
+          ids = kept.ids();
+        });
+      }
+      if (fetched == null) {
+        LOG.warn("source {}: Git is not usable, keeping the last applied state: {}", name, e.getMessage());
+        return;
+      }
+      // The revision fetched last is still synced: a release decision (a rollback while promoting) changes
+      // what it renders to and must reach the cluster whether Git answers or not.
+      LOG.warn("source {}: Git is not usable, syncing the last fetched revision {}: {}", name,
+          shortSha(fetched.sha()), e.getMessage());
+      gitDown = e.getMessage();
     }
     RevisionView revision = view(fetched);
-    Instant fetchedAt = clock.instant();
-    update(current -> SourceViews.fetched(current, revision, fetchedAt));
+    if (gitDown == null) {
+      Instant fetchedAt = clock.instant();
+      update(current -> SourceViews.fetched(current, revision, fetchedAt));
+    }
     SyncResult result;
     try {
       result = synchronizer.sync(new Snapshot(fetched.sha(), tree, paths, ids));
@@ -141,7 +158,7 @@ public final class SourceController implements AutoCloseable {
       update(current -> SourceViews.stale(current, "sync failed: " + e.getMessage(), at));
       return;
     }
-    metrics.synced(result, result.changes().changes().size());
+    metrics.synced(result, result.changes().changes().size(), gitDown != null);
     if (result.outcome() != SyncResult.Outcome.APPLIED || result.pruneRefusal().isPresent()
         || result.changes().writes() > 0 || result.outcome() != lastOutcome) {
       events.synced(result);
@@ -150,7 +167,11 @@ public final class SourceController implements AutoCloseable {
     if (result.outcome() == SyncResult.Outcome.APPLIED) {
       releases.observed(name, result.releases(), fetched.sha());
     }
-    update(current -> SourceViews.synced(current, result, revision));
+    String stale = gitDown;
+    update(current -> {
+      SourceView synced = SourceViews.synced(current, result, revision);
+      return stale == null ? synced : SourceViews.stale(synced, stale, current.lastFetchAt());
+    });
   }
 
   /** The drift watcher put a changed managed object back (or tried): any thread, at any time. */

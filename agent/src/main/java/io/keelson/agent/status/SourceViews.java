@@ -74,7 +74,7 @@ public final class SourceViews {
   public static SourceView drifted(SourceView view, DriftCorrection correction) {
     List<DriftView> drift = new ArrayList<>();
     drift.add(new DriftView(correction.ref().toString(), correction.changedBy(), correction.fields(),
-        correction.action().word(), correction.at()));
+        correction.action().word(), correction.at(), correction.error()));
     drift.addAll(view.driftCorrections());
     return new SourceView(view.name(), view.url(), view.ref(), view.paths(), view.state(), view.notConverged(),
         view.fetched(), view.applied(), view.lastSync(), view.stale(), view.staleReason(), view.lastFetchAt(),

@@ -198,19 +198,14 @@ final class DriftWatcher implements AutoCloseable {
         LOG.info("drift correction of {} dropped: {}", ref, e.getMessage());
         return;
       } catch (RuntimeException e) {
-        String message = SecretRedaction.redact(e, manager.asMap(object.object()));
-        LOG.warn("drift correction of {} failed: {}", ref, message);
-        listener.accept(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
-            message));
+        failed(ref, owner, SecretRedaction.redact(e, manager.asMap(object.object())));
         return;
       }
     }
     if (!outcome.ok()) {
-      // Refused at the dry run, or at the write after the dry run passed.
-      String message = outcome.errors().isEmpty() ? outcome.changes().with(Action.FAILED).get(0).reason()
-          : outcome.errors().get(0).message();
-      listener.accept(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
-          message));
+      // Refused at the dry run, or at the write after the dry run passed (the applier redacts its messages).
+      failed(ref, owner, outcome.errors().isEmpty() ? outcome.changes().with(Action.FAILED).get(0).reason()
+          : outcome.errors().get(0).message());
       return;
     }
     Change change = outcome.changes().changes().get(0);
@@ -220,6 +215,13 @@ final class DriftWatcher implements AutoCloseable {
       LOG.info("drift corrected: {}", correction);
       listener.accept(correction);
     }
+  }
+
+  /** A correction that did not happen, with a message already cut of the object's secrets. */
+  private void failed(ObjectRef ref, FieldOwners.Owner owner, String redacted) {
+    LOG.warn("drift correction of {} failed: {}", ref, redacted);
+    listener.accept(new DriftCorrection(ref, owner.manager(), owner.fields(), Action.FAILED, clock.instant(),
+        redacted));
   }
 
   /** Stops watching (leadership lost); the next {@link #watch} starts again. */

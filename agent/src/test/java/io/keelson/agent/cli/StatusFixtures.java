@@ -46,7 +46,7 @@ public final class StatusFixtures {
             List.of(new ChangeView("ConfigMap infra/settings", "configured", "data.mode changed")), APPLIED_SHA),
         false, "", NOW.minusSeconds(40), List.of(),
         List.of(new DriftView("Deployment infra/gateway", "kubectl-edit", List.of("spec.replicas"), "reverted",
-            NOW.minusSeconds(600))),
+            NOW.minusSeconds(600), "")),
         List.of(new ChangeView("ConfigMap infra/old-settings", "deleted", "no longer in Git")), List.of());
   }
 

@@ -79,6 +79,15 @@ public final class TestRepo implements AutoCloseable {
     return this;
   }
 
+  public TestRepo delete(String path) {
+    try {
+      Files.delete(work.resolve(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   /** Commits everything in the work tree and pushes it to {@code main}; returns the commit id. */
   public String commit(String message) {
     return commit(message, null);

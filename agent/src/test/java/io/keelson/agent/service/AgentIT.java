@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.keelson.agent.auth.WebhookSignatures;
@@ -18,12 +21,14 @@ import io.keelson.testkit.TestNamespace;
 import io.keelson.testkit.Waiter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +46,7 @@ class AgentIT {
 
   private static final String SYNCS_ABANDONED = "keelson_syncs_abandoned_total{source=\"apps\"}";
   private static final String APPLIED_SYNCS = "keelson_syncs_total{outcome=\"APPLIED\",source=\"apps\"}";
+  private static final String LAST_SUCCESS = "keelson_last_successful_sync_timestamp_seconds{source=\"apps\"}";
   /** A Deployment that never becomes available: no controller runs on the plain API server. */
   private static final String NEVER_READY = """
       apiVersion: apps/v1
@@ -166,20 +172,65 @@ class AgentIT {
     Fixture git = gitRepo();
     git.repo().write("apps/settings.yaml", configMap("blue")).commit("blue");
     RunningAgent agent = agent(plane, ns, "agent-a", git, "1h");
-    await("the first sync", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns)));
+    await("the first sync, in the status and the metrics", Duration.ofSeconds(30),
+        () -> "blue".equals(colour(client, ns)) && agent.source("apps").path("lastSync").has("finishedAt")
+            && agent.metric(LAST_SUCCESS) > 0);
     String versionBefore = client.configMaps().inNamespace(ns.name()).withName("settings").get()
         .getMetadata().getResourceVersion();
+    double lastSuccess = agent.metric(LAST_SUCCESS);
+    String lastSync = agent.source("apps").path("lastSync").path("finishedAt").asText();
 
     git.http().close();
     assertThat(agent.manualSync("apps", null).statusCode()).isEqualTo(401);
     assertThat(agent.manualSync("apps", RunningAgent.API_TOKEN).statusCode()).isEqualTo(202);
 
-    await("the source to be stale", Duration.ofSeconds(20), () -> agent.source("apps").path("stale").asBoolean());
+    // The revision fetched last is synced again (a release decision may change its render): no write, no success.
+    await("a stale source's sync of the revision fetched last", Duration.ofSeconds(20),
+        () -> agent.source("apps").path("stale").asBoolean()
+            && !lastSync.equals(agent.source("apps").path("lastSync").path("finishedAt").asText()));
     JsonNode source = agent.source("apps");
     assertThat(source.path("state").asText()).isEqualTo("Stale");
     assertThat(source.path("staleReason").asText()).isNotBlank();
+    assertThat(agent.metric(LAST_SUCCESS)).as("the last successful sync").isEqualTo(lastSuccess);
     assertThat(client.configMaps().inNamespace(ns.name()).withName("settings").get().getMetadata()
         .getResourceVersion()).isEqualTo(versionBefore);
+  }
+
+  @Test
+  void aRefusedMassPruneIsNoSuccessTheSourceIsNotConvergedWithAWarningEventNamingTheSetting(ControlPlane plane,
+      KubernetesClient client, TestNamespace ns) {
+    Fixture git = gitRepo();
+    for (int i = 0; i < 12; i++) {
+      git.repo().write("apps/settings-" + i + ".yaml",
+          configMap("blue").replace("name: settings", "name: settings-" + i));
+    }
+    String all = git.repo().commit("twelve settings");
+    RunningAgent agent = closing(RunningAgent.start(new RunningAgent.Settings("agent-a", ns.name(),
+        plane.kubeconfigFile(), git.http().url("config"), "1h", temp).withMassPruneGuard()));
+    await("the first sync", Duration.ofSeconds(30),
+        () -> all.equals(agent.source("apps").path("applied").path("sha").asText()));
+    double lastSuccess = agent.metric(LAST_SUCCESS);
+    assertThat(lastSuccess).isPositive();
+
+    for (int i = 1; i < 12; i++) {
+      git.repo().delete("apps/settings-" + i + ".yaml");
+    }
+    git.repo().commit("eleven settings removed");
+    agent.signedWebhook("apps");
+
+    await("the source NotConverged", Duration.ofSeconds(20),
+        () -> "NotConverged".equals(agent.source("apps").path("state").asText()));
+    assertThat(agent.source("apps").path("notConverged").asText()).contains("11 of 12", "prune.allowMassPrune");
+    assertThat(client.events().v1().events().inNamespace(ns.name()).list().getItems())
+        .as("a Warning Event the agent recorded")
+        .anySatisfy(event -> {
+          assertThat(event.getType()).isEqualTo("Warning");
+          assertThat(event.getReason()).isEqualTo("PruneRefused");
+          assertThat(event.getNote()).contains("11 of 12", "prune.allowMassPrune");
+        });
+    assertThat(agent.metric(LAST_SUCCESS)).as("the last successful sync").isEqualTo(lastSuccess);
+    assertThat(client.configMaps().inNamespace(ns.name()).withLabel("keelson.io/source", "apps").list().getItems())
+        .hasSize(12);
   }
 
   @Test
@@ -205,11 +256,101 @@ class AgentIT {
         .contains("keelson_git_failures_total{reason=\"TIMEOUT\",source=\"apps\"}");
 
     String events = client.v1().events().inNamespace(ns.name()).list().getItems().toString();
-    String log = java.nio.file.Files.readString(agent.logFile());
+    String log = Files.readString(agent.logFile());
     for (String seen : List.of(agent.status().toString(), health.body(), metrics, events, log)) {
       assertThat(seen).doesNotContain(token);
     }
     assertThat(log).contains("Git is not usable");
+  }
+
+  /**
+   * A drift correction the API server refuses with a message that quotes the Secret's value (an admission
+   * policy saying which value it denies): the status, the Events and the log say why, with the value cut out.
+   */
+  @Test
+  void aRefusedDriftCorrectionQuotingASecretShowsItsReasonRedactedInStatusEventsAndLog(ControlPlane plane,
+      KubernetesClient client, TestNamespace ns) throws Exception {
+    String value = "hunter2-SENTINEL-7c1d";
+    Fixture git = gitRepo();
+    git.repo().write("apps/creds.yaml", """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: creds}
+        stringData: {token: %s}
+        """.formatted(value)).commit("credentials");
+    RunningAgent agent = agent(plane, ns, "agent-a", git, "1h");
+    await("the Secret applied", Duration.ofSeconds(30),
+        () -> client.secrets().inNamespace(ns.name()).withName("creds").get() != null);
+    closing(denySecretValue(client, ns, value));
+
+    client.secrets().inNamespace(ns.name()).withName("creds").edit(secret -> {
+      secret.getData().put("token", Base64.getEncoder().encodeToString("changed".getBytes(StandardCharsets.UTF_8)));
+      return secret;
+    });
+
+    await("the refused correction in the status", Duration.ofSeconds(20),
+        () -> "failed".equals(agent.source("apps").path("driftCorrections").path(0).path("action").asText()));
+    String error = agent.source("apps").path("driftCorrections").path(0).path("error").asText();
+    assertThat(error).contains("token [redacted] is denied");
+    String log = Files.readString(agent.logFile());
+    assertThat(log).contains("drift correction of Secret " + ns.name() + "/creds failed: ");
+    List<String> notes = client.events().v1().events().inNamespace(ns.name()).list().getItems().stream()
+        .filter(event -> "DriftCorrectionFailed".equals(event.getReason())).map(event -> event.getNote()).toList();
+    assertThat(notes).anySatisfy(note -> assertThat(note).contains("token [redacted] is denied"));
+    String encoded = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    for (String seen : List.of(agent.status().toString(), notes.toString(), log)) {
+      assertThat(seen).doesNotContain(value).doesNotContain(encoded);
+    }
+  }
+
+  /**
+   * An admission policy refusing any Secret of the namespace whose token is {@code value}, quoting it; returns
+   * once the API server enforces it. Closing removes it.
+   */
+  private static AutoCloseable denySecretValue(KubernetesClient client, TestNamespace ns, String value) {
+    String name = "deny-token-" + ns.name();
+    // The policy sees the value as it is stored (base64) or decoded, depending on the API server's schema.
+    String forms = "['%s', '%s']".formatted(value,
+        Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    String policy = """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: %1$s}
+        spec:
+          failurePolicy: Fail
+          matchConstraints:
+            namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %2$s}}
+            resourceRules:
+              - {apiGroups: [""], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: [secrets]}
+          validations:
+            - expression: "!has(object.data) || !('token' in object.data) || !(string(object.data.token) in %3$s)"
+              messageExpression: "'token ' + string(object.data.token) + ' is denied'"
+        """.formatted(name, ns.name(), forms);
+    String binding = """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata: {name: %1$s}
+        spec: {policyName: %1$s, validationActions: [Deny]}
+        """.formatted(name);
+    client.resource(policy).create();
+    client.resource(binding).create();
+    Secret probe = new SecretBuilder().withNewMetadata().withName("probe").endMetadata()
+        .addToStringData("token", value).build();
+    Waiter.await("the admission policy to deny the token", Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
+      try {
+        client.secrets().inNamespace(ns.name()).resource(probe).dryRun().create();
+        return null;
+      } catch (KubernetesClientException denied) {
+        if (String.valueOf(denied.getMessage()).contains("is denied")) {
+          return Boolean.TRUE;
+        }
+        throw denied;
+      }
+    }, () -> null);
+    return () -> {
+      client.resource(binding).delete();
+      client.resource(policy).delete();
+    };
   }
 
   @Test

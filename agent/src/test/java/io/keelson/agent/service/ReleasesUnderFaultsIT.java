@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,19 +40,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Releases driven by the whole agent while Git and syncs misbehave, on the real API server (Istio's and
  * Keelson's CRDs) with the real Prometheus scraping telemetry the test serves. No kubelet runs here: the test
- * marks the cart Deployments ready as their controller would, and leaves any other Deployment never ready.
+ * marks the cart Deployments ready as their controller would (while it lets them run), and leaves any other
+ * Deployment never ready.
  */
 @ControlPlaneTest(crds = {"crds/releasepolicies.keelson.io.yaml", "crds/istio-networking.yaml"})
 @ExtendWith(PrometheusExtension.class)
 class ReleasesUnderFaultsIT {
 
   private static final Duration INTERVAL = Duration.ofSeconds(4);
-  private static final Set<String> RUNNING = Set.of("cart", "cart-canary");
 
   @TempDir Path temp;
   private final List<AutoCloseable> closing = new ArrayList<>();
   private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
   private final AtomicInteger canaryErrorsPercent = new AtomicInteger();
+  /** The Deployments whose every generation rolls out at once; any other is never ready. */
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   @AfterEach
   void closeAll() throws Exception {
@@ -93,6 +96,63 @@ class ReleasesUnderFaultsIT {
   }
 
   @Test
+  void whenARollbackIsDecidedWhilePromotingWithGitDown_thenStableGetsItsTemplateBackAtOnce(ControlPlane plane,
+      KubernetesClient client, TestNamespace ns, PrometheusServer prometheus) {
+    // Polling once an hour: only a sync triggered by the release's own decision can restore stable.
+    Shop shop = shop(plane, client, ns, prometheus, "1h", List.of("apps"), "0s");
+    RunningAgent agent = shop.startAgent("agent-a");
+    promotingForever(shop, agent);
+
+    shop.http().close();
+    abortRestoresStable(shop, agent);
+  }
+
+  @Test
+  void whenTheAgentRestartsWithGitDownAndARollbackIsDecidedWhilePromoting_thenStableGetsItsTemplateBackAtOnce(
+      ControlPlane plane, KubernetesClient client, TestNamespace ns, PrometheusServer prometheus) {
+    Shop shop = shop(plane, client, ns, prometheus, "1h", List.of("apps"), "0s");
+    RunningAgent first = shop.startAgent("agent-a");
+    promotingForever(shop, first);
+
+    first.close();
+    closing.remove(first);
+    shop.http().close();
+    // The same replica again, with the cache it kept on disk, and nothing fetched since it started.
+    RunningAgent again = shop.startAgent("agent-a");
+    AgentIT.await("the restarted agent to lead", Duration.ofSeconds(20), () -> again.status().path("leader").asBoolean());
+    abortRestoresStable(shop, again);
+  }
+
+  /** Releases cart 2.0 up to Promoting, where it stays: from then on stable never finishes rolling it out. */
+  private void promotingForever(Shop shop, RunningAgent agent) {
+    shop.releaseCandidate(agent);
+    shop.awaitRelease("the candidate under production weight", Duration.ofSeconds(60),
+        s -> s.getPhase() == ReleasePhase.Progressing && s.getCanaryWeight() != null && s.getCanaryWeight() > 0);
+    running.remove("cart");
+    shop.awaitRelease("the release promoting", Duration.ofSeconds(60), s -> s.getPhase() == ReleasePhase.Promoting);
+    AgentIT.await("stable rolling out the candidate", Duration.ofSeconds(15),
+        () -> "shop/cart:2.0".equals(image(shop.client, shop.ns, "cart")));
+  }
+
+  /** With Git down, an abort while promoting gives stable its template back through a sync of the last checkout. */
+  private static void abortRestoresStable(Shop shop, RunningAgent agent) {
+    assertThat(agent.releaseAction(shop.ns.name(), "cart", "abort", RunningAgent.API_TOKEN).statusCode())
+        .isEqualTo(202);
+
+    AgentIT.await("stable's template back while Git is down", Duration.ofSeconds(20),
+        () -> "shop/cart:1.0".equals(image(shop.client, shop.ns, "cart")));
+    shop.awaitRelease("the release failed", Duration.ofSeconds(10), s -> s.getPhase() == ReleasePhase.Failed);
+    JsonNode source = agent.source("apps");
+    assertThat(source.path("stale").asBoolean()).as("Git is still down").isTrue();
+    assertThat(source.path("lastSync").path("outcome").asText()).isEqualTo("APPLIED");
+  }
+
+  private static String image(KubernetesClient client, TestNamespace ns, String deployment) {
+    Deployment found = client.apps().deployments().inNamespace(ns.name()).withName(deployment).get();
+    return found == null ? null : found.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  @Test
   void whenThePolicyPromotes_thenTheSourceSyncsAtOnceRatherThanAtItsNextPoll(ControlPlane plane,
       KubernetesClient client, TestNamespace ns, PrometheusServer prometheus) {
     // Polling once an hour: only a sync triggered by the release's own decisions can roll stable.
@@ -104,8 +164,7 @@ class ReleasesUnderFaultsIT {
 
     AgentIT.await("the canary removed by the sync after promotion", Duration.ofSeconds(15),
         () -> client.apps().deployments().inNamespace(ns.name()).withName("cart-canary").get() == null);
-    assertThat(client.apps().deployments().inNamespace(ns.name()).withName("cart").get().getSpec().getTemplate()
-        .getSpec().getContainers().get(0).getImage()).isEqualTo("shop/cart:2.0");
+    assertThat(image(client, ns, "cart")).isEqualTo("shop/cart:2.0");
   }
 
   @Test
@@ -187,6 +246,7 @@ class ReleasesUnderFaultsIT {
     repo.commit("cart under a release policy");
     GitServers.Running http = servers.http(RunningAgent.GIT_USER, RunningAgent.GIT_PASSWORD);
 
+    running.addAll(Set.of("cart", "cart-canary"));
     IstioTelemetry telemetry = closing(new IstioTelemetry(prometheus, ns.name(), "cart", "cart-canary"));
     background.scheduleAtFixedRate(() -> {
       telemetry.serve("cart", 5, "200", 20);
@@ -199,13 +259,13 @@ class ReleasesUnderFaultsIT {
   }
 
   /** The Deployment controller and kubelet for the cart Deployments: every generation rolls out at once. */
-  private static void markReady(KubernetesClient client, TestNamespace ns) {
+  private void markReady(KubernetesClient client, TestNamespace ns) {
     try {
       for (Deployment deployment : client.apps().deployments().inNamespace(ns.name()).list().getItems()) {
         long generation = deployment.getMetadata().getGeneration();
         boolean current = deployment.getStatus() != null
             && Long.valueOf(generation).equals(deployment.getStatus().getObservedGeneration());
-        if (RUNNING.contains(deployment.getMetadata().getName()) && !current) {
+        if (running.contains(deployment.getMetadata().getName()) && !current) {
           int replicas = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
           deployment.setStatus(new DeploymentStatusBuilder().withObservedGeneration(generation).withReplicas(replicas)
               .withUpdatedReplicas(replicas).withReadyReplicas(replicas).withAvailableReplicas(replicas).build());

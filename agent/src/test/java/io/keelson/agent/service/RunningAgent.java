@@ -42,9 +42,10 @@ final class RunningAgent implements AutoCloseable {
    * @param healthTimeout how long each sync waits for what it applied to become ready
    * @param prometheus the release controller's Prometheus; null leaves it at its default
    * @param election whether the agent campaigns for one Lease, for one Lease per source, or writes alone
+   * @param allowMassPrune whether a prune of most of a source's objects proceeds, or is refused
    */
   record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
-      List<String> sources, String healthTimeout, URI prometheus, Election election) {
+      List<String> sources, String healthTimeout, URI prometheus, Election election, boolean allowMassPrune) {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
       this(identity, namespace, kubeconfig, gitUrl, interval, workDir, "0s");
@@ -53,24 +54,30 @@ final class RunningAgent implements AutoCloseable {
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
         String healthTimeout) {
       this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null,
-          Election.SINGLE);
+          Election.SINGLE, true);
     }
 
     Settings withReleases(URI prometheusUrl, List<String> sourceNames, String timeout) {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, timeout,
-          prometheusUrl, election);
+          prometheusUrl, election, allowMassPrune);
     }
 
     /** A single replica that elects no leader: nothing but its own stop closes its write fence. */
     Settings withoutLeaderElection() {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sources, healthTimeout,
-          prometheus, Election.NONE);
+          prometheus, Election.NONE, allowMassPrune);
     }
 
     /** One replica of several sharing {@code sourceNames}, one Lease per source. */
     Settings sharded(List<String> sourceNames) {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, healthTimeout,
-          prometheus, Election.SHARDED);
+          prometheus, Election.SHARDED, allowMassPrune);
+    }
+
+    /** The shipped prune guard: a prune of most of a source's objects is refused. */
+    Settings withMassPruneGuard() {
+      return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sources, healthTimeout,
+          prometheus, election, false);
     }
   }
 
@@ -113,9 +120,9 @@ final class RunningAgent implements AutoCloseable {
                 username: %7$s
                 password: {file: %6$s/git-password}
               webhookSecret: {file: %6$s/webhook-secret}
-              prune: {allowMassPrune: true}
+              prune: {allowMassPrune: %8$s}
           """.formatted(source, settings.namespace(), settings.gitUrl(), settings.interval(),
-          settings.healthTimeout(), dir, GIT_USER));
+          settings.healthTimeout(), dir, GIT_USER, settings.allowMassPrune()));
     }
     // Releases are watched in the allowed namespaces only: other tests' policies stay theirs.
     String releases = settings.prometheus() == null ? "" : """

@@ -98,8 +98,8 @@ class SyncFaultsIT {
     assertThat(afterFailure.errors()).anySatisfy(error -> assertThat(error.message()).contains(WriteRefusal.MESSAGE));
     PrometheusRegistry registry = new PrometheusRegistry();
     AgentMetrics metrics = new AgentMetrics(registry);
-    metrics.synced(first, first.changes().changes().size());
-    metrics.synced(failed, failed.changes().changes().size());
+    metrics.synced(first, first.changes().changes().size(), false);
+    metrics.synced(failed, failed.changes().changes().size(), false);
     assertThat(lastSuccess(registry)).isEqualTo(first.finishedAt().toEpochMilli() / 1000.0);
 
     new EventRecorder(client, ns.name(), "test", Clock.systemUTC()).synced(failed);

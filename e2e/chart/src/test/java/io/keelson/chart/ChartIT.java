@@ -1,8 +1,8 @@
 package io.keelson.chart;
 
-import static io.keelson.chart.Rendered.at;
-import static io.keelson.chart.Rendered.list;
-import static io.keelson.chart.Rendered.map;
+import static io.keelson.testkit.Rendered.at;
+import static io.keelson.testkit.Rendered.list;
+import static io.keelson.testkit.Rendered.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +20,7 @@ import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.ProjectTools;
+import io.keelson.testkit.Rendered;
 import io.keelson.testkit.TestNamespace;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -94,8 +95,8 @@ class ChartIT {
     assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
     assertThat(at(pod, "automountServiceAccountToken")).isEqualTo(true);
     Map<String, Object> agent = map(pod, "containers.0");
-    assertThat(at(agent, "command")).isEqualTo(
-        List.of("java", "-jar", "/app/keelson-agent.jar", "server", "/etc/keelson/keelson.yml"));
+    assertThat(agent).doesNotContainKey("command");
+    assertThat(at(agent, "args")).isEqualTo(List.of("server", "/etc/keelson/keelson.yml"));
     assertThat(at(agent, "image")).isEqualTo("ghcr.io/keelson/agent:0.1.0");
     assertThat(map(agent, "securityContext")).containsEntry("readOnlyRootFilesystem", true)
         .containsEntry("allowPrivilegeEscalation", false);
@@ -128,7 +129,7 @@ class ChartIT {
       assertThat(rule.get("resources")).isEqualTo(List.of("deployments", "statefulsets", "daemonsets"));
       assertThat(rule.get("verbs")).isEqualTo(List.of("get", "list", "watch", "create", "patch", "delete"));
     });
-    assertThat(rules(rendered.one("ClusterRole"))).flatExtracting(rule -> strings(rule, "resources"))
+    assertThat(rules(rendered.one("ClusterRole"))).flatExtracting(rule -> Rendered.strings(rule, "resources"))
         .doesNotContain("secrets", "*");
     assertThat(at(rendered.one("Service"), "metadata.annotations")).isNull();
   }
@@ -361,10 +362,6 @@ class ChartIT {
   private static Map<String, Object> env(Map<String, Object> container, String name) {
     return list(container, "env").stream().filter(e -> name.equals(e.get("name"))).findFirst()
         .orElseThrow(() -> new AssertionError("no env " + name));
-  }
-
-  private static List<String> strings(Object node, String path) {
-    return ((List<?>) at(node, path)).stream().map(String::valueOf).toList();
   }
 
   private static List<Map<String, Object>> rules(Map<String, Object> role) {

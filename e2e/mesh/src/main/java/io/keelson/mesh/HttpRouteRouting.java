@@ -87,9 +87,11 @@ final class HttpRouteRouting {
     Candidate chosen = winner.get();
     String ref = chosen.route().ref();
     String ruleName = chosen.rule().getName();
+    RouteDecision.Mirror mirror = Mirrors.of(state, chosen.rule(), chosen.route().namespace(), random);
     HTTPBackendRef backend = pick(chosen.rule().getBackendRefs(), random);
     if (backend == null) {
-      return new RouteDecision(ref, chosen.ruleIndex(), ruleName, null, null, null, RouteDecision.NO_HEALTHY_UPSTREAM);
+      return new RouteDecision(ref, chosen.ruleIndex(), ruleName, null, null, null, RouteDecision.NO_HEALTHY_UPSTREAM,
+          mirror);
     }
     String namespace = backend.getNamespace() == null || backend.getNamespace().isEmpty()
         ? chosen.route().namespace() : backend.getNamespace();
@@ -97,10 +99,11 @@ final class HttpRouteRouting {
     MeshState.ServiceEntry service = state.service(fqdn);
     List<Endpoint> endpoints = service == null ? List.of() : state.endpoints(service, Map.of());
     if (endpoints.isEmpty()) {
-      return new RouteDecision(ref, chosen.ruleIndex(), ruleName, fqdn, null, null, RouteDecision.NO_HEALTHY_UPSTREAM);
+      return new RouteDecision(ref, chosen.ruleIndex(), ruleName, fqdn, null, null, RouteDecision.NO_HEALTHY_UPSTREAM,
+          mirror);
     }
     Endpoint endpoint = endpoints.get(random.nextInt(endpoints.size()));
-    return new RouteDecision(ref, chosen.ruleIndex(), ruleName, fqdn, null, endpoint, RouteDecision.ROUTED);
+    return new RouteDecision(ref, chosen.ruleIndex(), ruleName, fqdn, null, endpoint, RouteDecision.ROUTED, mirror);
   }
 
   private static List<Candidate> candidates(List<MeshState.AttachedRoute> routes, String host) {

@@ -69,6 +69,11 @@ public final class MeshSimulator implements AutoCloseable {
     return load;
   }
 
+  /** Who answered the mesh's callers, and who answered mirrored copies. */
+  public Answers answers() {
+    return plane.answers();
+  }
+
   /** Where the mesh would send {@code request} now; records nothing. */
   public RouteDecision route(MeshRequest request) {
     return plane.route(request);

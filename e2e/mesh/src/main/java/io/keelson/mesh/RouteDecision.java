@@ -11,9 +11,30 @@ package io.keelson.mesh;
  * @param endpoint the pod chosen to answer; null on failure
  * @param responseFlags Envoy's response flags: {@code -} when routed, {@code NR} (no route), {@code UH} (no
  *     healthy upstream), {@code NC} (no cluster: the subset is not defined)
+ * @param mirror the copy of the request the matched route sends to its mirror; null when it sends none
  */
 public record RouteDecision(String virtualService, int routeIndex, String routeName, String destinationService,
-    String subset, Endpoint endpoint, String responseFlags) {
+    String subset, Endpoint endpoint, String responseFlags, Mirror mirror) {
+
+  /**
+   * A copy of the request that Envoy sends to a route's mirror and whose answer it discards.
+   *
+   * @param destinationService FQDN of the mirror's Service
+   * @param endpoint the pod chosen to answer the copy; null when the Service has no ready pod (the copy is lost)
+   */
+  public record Mirror(String destinationService, Endpoint endpoint) {}
+
+  /** A decision without a mirror. */
+  public RouteDecision(String virtualService, int routeIndex, String routeName, String destinationService,
+      String subset, Endpoint endpoint, String responseFlags) {
+    this(virtualService, routeIndex, routeName, destinationService, subset, endpoint, responseFlags, null);
+  }
+
+  /** This decision with {@code mirror} as the route's copy. */
+  RouteDecision withMirror(Mirror copy) {
+    return new RouteDecision(virtualService, routeIndex, routeName, destinationService, subset, endpoint,
+        responseFlags, copy);
+  }
 
   public static final String NONE = "none";
   public static final String ROUTED = "-";
@@ -45,6 +66,7 @@ public record RouteDecision(String virtualService, int routeIndex, String routeN
     String to = destinationService == null ? "" : " → " + destinationService
         + (subset == null ? "" : " subset " + subset);
     return where + to + (routed() ? " → pod " + endpoint.namespace() + "/" + endpoint.pod() + " of "
-        + endpoint.workload() : " ✗ " + responseFlags);
+        + endpoint.workload() : " ✗ " + responseFlags)
+        + (mirror == null ? "" : " (copy to " + mirror.destinationService() + ")");
   }
 }

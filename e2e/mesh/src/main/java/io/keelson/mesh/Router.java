@@ -19,6 +19,8 @@ import java.util.random.RandomGenerator;
  *   <li>Its HTTP routes are tried in order; the first that matches wins, and one destination is picked by
  *       weight. Without a VirtualService, mesh traffic to a Service's host goes straight to the Service.
  *   <li>The destination's Service (and DestinationRule subset) gives the ready pods; one is picked at random.
+ *   <li>A route's mirror (VirtualService {@code mirror}, HTTPRoute {@code RequestMirror}) adds a copy of the
+ *       request for a share of them, as {@link Mirrors} says.
  * </ol>
  */
 final class Router {
@@ -80,19 +82,21 @@ final class Router {
       if (!RouteMatch.matches(route, request, routing.namespace())) {
         continue;
       }
+      RouteDecision.Mirror mirror = Mirrors.of(state, route, routing.namespace(), random);
       HTTPRouteDestination picked = Weights.pick(route.getRoute(), random);
       if (picked == null || picked.getDestination() == null || picked.getDestination().getHost() == null) {
         // A redirect, a direct response or only zero weights: nothing this simulator can forward to.
-        return RouteDecision.noRoute(routing.ref(), index, route.getName());
+        return RouteDecision.noRoute(routing.ref(), index, route.getName()).withMirror(mirror);
       }
       String destination = Hosts.resolve(picked.getDestination().getHost(), routing.namespace());
       MeshState.ServiceEntry service = state.service(destination);
       String subset = picked.getDestination().getSubset();
       if (service == null) {
         return new RouteDecision(routing.ref(), index, route.getName(), destination, subset, null,
-            RouteDecision.NO_HEALTHY_UPSTREAM);
+            RouteDecision.NO_HEALTHY_UPSTREAM, mirror);
       }
-      return toService(state, routing.ref(), index, route.getName(), service, subset, routing.namespace(), random);
+      return toService(state, routing.ref(), index, route.getName(), service, subset, routing.namespace(), random)
+          .withMirror(mirror);
     }
     return RouteDecision.noRoute(routing.ref(), -1, null);
   }

@@ -35,12 +35,17 @@ final class MeshFixture {
 
   /** A release's Services in shop: cart with two v1 pods, cart-canary with one v2 pod. */
   static MeshFixture cartWithCanary() {
+    return cartWithCanary(Map.of());
+  }
+
+  /** {@link #cartWithCanary()}, the canary's pod answering as {@code canaryBehaviour} (simulator annotations) says. */
+  static MeshFixture cartWithCanary(Map<String, String> canaryBehaviour) {
     return new MeshFixture()
         .service("shop", "cart", Map.of("app", "cart"))
         .service("shop", "cart-canary", Map.of("app", "cart-canary"))
         .pod("shop", "cart-a", Map.of("app", "cart", "version", "v1"))
         .pod("shop", "cart-b", Map.of("app", "cart", "version", "v1"))
-        .pod("shop", "cart-canary-a", Map.of("app", "cart-canary", "version", "v2"));
+        .pod("shop", "cart-canary-a", Map.of("app", "cart-canary", "version", "v2"), canaryBehaviour);
   }
 
   MeshFixture virtualService(String yaml) {

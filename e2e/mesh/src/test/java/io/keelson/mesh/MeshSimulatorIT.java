@@ -23,6 +23,7 @@ import io.keelson.testkit.PrometheusServer;
 import io.keelson.testkit.TestNamespace;
 import io.keelson.testkit.Waiter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -82,22 +84,17 @@ class MeshSimulatorIT {
       // All traffic to the canary: the next requests follow within seconds.
       Instant changed = Instant.now();
       istio.v1().virtualServices().inNamespace(ns).resource(routes(100)).update();
-      Duration seen = null;
-      while (seen == null && Duration.between(changed, Instant.now()).toSeconds() < 5) {
-        if (get(mesh, "cart." + ns, Map.of()).body.path("pod").asText().startsWith("cart-canary")) {
-          seen = Duration.between(changed, Instant.now());
-        } else {
-          Thread.sleep(20);
-        }
-      }
-      assertThat(seen).as("the VirtualService change reaches the routing within 5 s").isNotNull();
-      LOG.info("a VirtualService change took {} ms to reach the routing", seen.toMillis());
+      awaitAnswer("the VirtualService change reaches the routing", mesh, "cart." + ns,
+          answer -> answer.body.path("pod").asText().startsWith("cart-canary"));
+      // Reported for the record, never asserted: the deadline is the test.
+      LOG.info("a VirtualService change took {} ms to reach the routing",
+          Duration.between(changed, Instant.now()).toMillis());
 
       // The canary's pod stops being ready: no healthy upstream.
       Pod canary = client.pods().inNamespace(ns).withName("cart-canary-5f6b7-fghij").get();
       canary.getStatus().getConditions().get(0).setStatus("False");
       client.resource(canary).updateStatus();
-      Answer down = awaitStatus(mesh, "cart." + ns, 503);
+      Answer down = awaitAnswer("no healthy upstream", mesh, "cart." + ns, answer -> answer.status == 503);
       assertThat(down.body.path("responseFlags").asText()).isEqualTo("UH");
     }
   }
@@ -122,16 +119,9 @@ class MeshSimulatorIT {
       assertThat(tested.body.path("route").asInt()).isEqualTo(1);
 
       client.resource(httpRoute(ns, 100)).forceConflicts().serverSideApply();
-      String pod = Waiter.await("the HTTPRoute change reaches the routing", Duration.ofSeconds(10),
-          Duration.ofMillis(50), () -> {
-            try {
-              String answered = get(mesh, "cart." + ns, Map.of()).body.path("pod").asText();
-              return answered.startsWith("cart-canary") ? answered : null;
-            } catch (IOException | InterruptedException e) {
-              throw new IllegalStateException(e);
-            }
-          }, () -> null);
-      assertThat(pod).isEqualTo("cart-canary-5f6b7-fghij");
+      Answer moved = awaitAnswer("the HTTPRoute change reaches the routing", mesh, "cart." + ns,
+          answer -> answer.body.path("pod").asText().startsWith("cart-canary"));
+      assertThat(moved.body.path("pod").asText()).isEqualTo("cart-canary-5f6b7-fghij");
     }
   }
 
@@ -150,15 +140,12 @@ class MeshSimulatorIT {
       PrometheusProvider provider = new PrometheusProvider(prometheus.url(), PrometheusProvider.Options.defaults());
 
       // Wait until a whole window of traffic has been scraped.
-      Instant start = Instant.now();
-      double requests = 0;
-      while (requests < 150 * WINDOW_SECONDS && Duration.between(start, Instant.now()).toSeconds() < 40) {
-        Thread.sleep(1000);
+      Waiter.await("a whole window of canary requests scraped", Duration.ofSeconds(90), Duration.ofSeconds(1), () -> {
         QueryResult count = provider.query(AnalysisQueries.requestCount(ns, "cart-canary", WINDOW_SECONDS),
             Instant.now());
-        requests = count instanceof QueryResult.Value value ? value.value() : 0;
-      }
-      assertThat(requests).as("canary requests in the window").isGreaterThanOrEqualTo(150.0 * WINDOW_SECONDS);
+        double requests = count instanceof QueryResult.Value value ? value.value() : 0;
+        return requests >= 150.0 * WINDOW_SECONDS ? Boolean.TRUE : null;
+      }, () -> null);
 
       Instant at = Instant.now();
       double canaryErrors = value(provider.query(AnalysisQueries.errorRate(ns, "cart-canary", WINDOW_SECONDS), at));
@@ -270,14 +257,18 @@ class MeshSimulatorIT {
     return new Answer(response.statusCode(), JSON.readTree(response.body()));
   }
 
-  private Answer awaitStatus(MeshSimulator mesh, String host, int status) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(5);
-    Answer answer = get(mesh, host, Map.of());
-    while (answer.status != status && Instant.now().isBefore(deadline)) {
-      Thread.sleep(50);
-      answer = get(mesh, host, Map.of());
-    }
-    assertThat(answer.status).isEqualTo(status);
-    return answer;
+  /** The first answer from {@code host} that {@code expected} accepts; the deadline is slack for a loaded machine. */
+  private Answer awaitAnswer(String what, MeshSimulator mesh, String host, Predicate<Answer> expected) {
+    return Waiter.await(what, Duration.ofSeconds(30), Duration.ofMillis(50), () -> {
+      try {
+        Answer answer = get(mesh, host, Map.of());
+        return expected.test(answer) ? answer : null;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }, () -> null);
   }
 }

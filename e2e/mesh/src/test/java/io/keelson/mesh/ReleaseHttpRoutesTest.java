@@ -9,6 +9,8 @@ import io.keelson.release.api.TestRoute;
 import io.keelson.release.gatewayapi.HttpRouteDesign;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,11 +18,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReleaseHttpRoutesTest {
 
   private static MeshState shop(HTTPRoute routes) {
+    return shop(routes, Map.of());
+  }
+
+  private static MeshState shop(HTTPRoute routes, Map<String, String> canaryBehaviour) {
     // Through YAML, as the object reaches the mesh from the API server.
     HTTPRoute written = Serialization.unmarshal(Serialization.asYaml(routes), HTTPRoute.class);
-    return MeshFixture.cartWithCanary()
-        .httpRoute(written)
-        .state();
+    return MeshFixture.cartWithCanary(canaryBehaviour).httpRoute(written).state();
   }
 
   private static PolicyRef policy(MatchType type, String value) {
@@ -46,5 +50,12 @@ class ReleaseHttpRoutesTest {
     MeshState state = shop(HttpRouteDesign.httpRoute(policy(MatchType.EXACT, "always"),
         new Routes(canaryWeight, false)));
     ReleaseRouteChecks.assertZeroWeightSideNeverReceivesTraffic(state, canaryWeight);
+  }
+
+  @Test
+  void whileMirroringACopyOfTheShareReachesTheCanaryAndNoCallerIsServedByIt() {
+    MeshState state = shop(HttpRouteDesign.httpRoute(policy(MatchType.EXACT, "always"), new Routes(0, true, 40)),
+        Map.of(Behaviour.ERROR_RATE, "1"));
+    ReleaseRouteChecks.assertMirrorCopiesItsShareToTheCanaryAndServesNoCallerFromIt(state);
   }
 }

@@ -8,6 +8,8 @@ import io.keelson.release.api.TestRoute;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.RouteDesign;
 import io.keelson.release.traffic.Routes;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,11 +17,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReleaseRoutesTest {
 
   private static MeshState shop(VirtualService routes) {
+    return shop(routes, Map.of());
+  }
+
+  private static MeshState shop(VirtualService routes, Map<String, String> canaryBehaviour) {
     // Through YAML, as the object reaches the mesh from the API server.
     VirtualService written = Serialization.unmarshal(Serialization.asYaml(routes), VirtualService.class);
-    return MeshFixture.cartWithCanary()
-        .virtualService(written)
-        .state();
+    return MeshFixture.cartWithCanary(canaryBehaviour).virtualService(written).state();
   }
 
   private static PolicyRef policy(MatchType type, String value) {
@@ -45,5 +49,12 @@ class ReleaseRoutesTest {
     MeshState state = shop(RouteDesign.virtualService(policy(MatchType.EXACT, "always"),
         new Routes(canaryWeight, false)));
     ReleaseRouteChecks.assertZeroWeightSideNeverReceivesTraffic(state, canaryWeight);
+  }
+
+  @Test
+  void whileMirroringACopyOfTheShareReachesTheCanaryAndNoCallerIsServedByIt() {
+    MeshState state = shop(RouteDesign.virtualService(policy(MatchType.EXACT, "always"), new Routes(0, true, 40)),
+        Map.of(Behaviour.ERROR_RATE, "1"));
+    ReleaseRouteChecks.assertMirrorCopiesItsShareToTheCanaryAndServesNoCallerFromIt(state);
   }
 }

@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 /**
  * The sandbox's steady load, derived from what is deployed: every application Service gets traffic,
  * and a Service released by a ReleasePolicy also gets a share carrying the policy's test header, so
- * the test route is exercised as a tester would. Pure: cluster objects in, traffic sources out.
+ * the test route is exercised as a tester would. Production requests carry a shopper's session header
+ * ({@value #SESSION_HEADER}) that test requests never do, as production traffic is shaped unlike a tester's:
+ * a version that breaks on it passes its test route and is caught only on production-shaped traffic (mirrored,
+ * or weighted). Pure: cluster objects in, traffic sources out.
  */
 public final class MeshTraffic {
 
@@ -23,6 +26,9 @@ public final class MeshTraffic {
       "kube-node-lease", "keelson-system");
   static final String SOURCE_WORKLOAD = "sandbox-load";
   static final String SOURCE_NAMESPACE = "sandbox";
+  /** The header of every production request, and of no test request. */
+  public static final String SESSION_HEADER = "x-shop-session";
+  static final Map<String, String> PRODUCTION_HEADERS = Map.of(SESSION_HEADER, "sandbox-shopper");
 
   private final double requestsPerSecond;
   private final double testRequestsPerSecond;
@@ -42,7 +48,7 @@ public final class MeshTraffic {
         continue;
       }
       String host = name + "." + namespace + ".svc.cluster.local";
-      sources.add(new TrafficSource(host, requestsPerSecond, Map.of(), SOURCE_WORKLOAD, SOURCE_NAMESPACE));
+      sources.add(new TrafficSource(host, requestsPerSecond, PRODUCTION_HEADERS, SOURCE_WORKLOAD, SOURCE_NAMESPACE));
       for (ReleasePolicy policy : policies) {
         String header = testHeader(policy, namespace, name);
         if (header != null) {

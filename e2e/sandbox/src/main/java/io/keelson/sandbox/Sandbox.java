@@ -39,6 +39,7 @@ public final class Sandbox implements AutoCloseable {
   static final String AGENT_NAMESPACE = "keelson-system";
 
   private final SandboxOptions options;
+  private final AgentLauncher launcher;
   private final List<AutoCloseable> started = new ArrayList<>();
   private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "sandbox-traffic");
@@ -56,12 +57,28 @@ public final class Sandbox implements AutoCloseable {
   private int agentPort;
   private int adminPort;
 
-  private Sandbox(SandboxOptions options) {
+  /**
+   * How the sandbox runs its agent, once the cluster, Git and Prometheus are up: by default the shaded jar as
+   * its own JVM with the sandbox's configuration; a test may run it otherwise (e.g. from the container image).
+   * The agent must serve its application port on 127.0.0.1:{@code port} and its admin port on {@code adminPort}.
+   */
+  @FunctionalInterface
+  public interface AgentLauncher {
+    AgentProcess start(Sandbox sandbox, int port, int adminPort);
+  }
+
+  private Sandbox(SandboxOptions options, AgentLauncher launcher) {
     this.options = options;
+    this.launcher = launcher;
   }
 
   public static Sandbox start(SandboxOptions options) {
-    Sandbox sandbox = new Sandbox(options);
+    return start(options, (sandbox, port, adminPort) -> AgentProcess.start("keelson-agent",
+        sandbox.agentFiles.config(), options.directory().resolve("agent"), port, adminPort, List.of("-Xmx512m")));
+  }
+
+  public static Sandbox start(SandboxOptions options, AgentLauncher launcher) {
+    Sandbox sandbox = new Sandbox(options, launcher);
     try {
       sandbox.startAll();
       return sandbox;
@@ -134,8 +151,7 @@ public final class Sandbox implements AutoCloseable {
 
   /** Starts the agent (again, after {@link #killAgent()}). */
   public void startAgent() {
-    agent = AgentProcess.start("keelson-agent", agentFiles.config(), options.directory().resolve("agent"),
-        agentPort, adminPort, List.of("-Xmx512m"));
+    agent = launcher.start(this, agentPort, adminPort);
   }
 
   /** SIGKILLs the agent's JVM, as a node failure would. */

@@ -115,6 +115,13 @@ public final class SandboxRepo {
     return commit(message, file);
   }
 
+  /** Deletes a file and commits it; returns the new commit. */
+  public String remove(String file, String message) {
+    git("rm", "--quiet", "--", file);
+    git("commit", "--quiet", "-m", message);
+    return head();
+  }
+
   private String commit(String message, String file) {
     git("add", "--", file);
     git("commit", "--quiet", "-m", message);

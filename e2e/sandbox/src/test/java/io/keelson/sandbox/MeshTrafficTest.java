@@ -39,9 +39,9 @@ class MeshTrafficTest {
 
     assertThat(sources).extracting(TrafficSource::host, TrafficSource::requestsPerSecond, TrafficSource::headers)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("cart.shop.svc.cluster.local", 20.0, Map.of()),
+            org.assertj.core.groups.Tuple.tuple("cart.shop.svc.cluster.local", 20.0, MeshTraffic.PRODUCTION_HEADERS),
             org.assertj.core.groups.Tuple.tuple("cart.shop.svc.cluster.local", 4.0, Map.of("x-keelson-canary", "cart")),
-            org.assertj.core.groups.Tuple.tuple("catalog.shop.svc.cluster.local", 20.0, Map.of()));
+            org.assertj.core.groups.Tuple.tuple("catalog.shop.svc.cluster.local", 20.0, MeshTraffic.PRODUCTION_HEADERS));
   }
 
   @Test

@@ -52,6 +52,14 @@ public final class AgentProcess implements AutoCloseable {
     List<String> command = new java.util.ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar().toString(), "server", config.toString()));
+    return start(name, command, workDir, port, adminPort);
+  }
+
+  /**
+   * Starts the agent by {@code command} (e.g. the image's entrypoint in its root file system) and waits until
+   * its status endpoint answers on {@code port}.
+   */
+  public static AgentProcess start(String name, List<String> command, Path workDir, int port, int adminPort) {
     AgentProcess agent = new AgentProcess(SupervisedProcess.start(name, workDir, command), port, adminPort);
     try {
       Waiter.await(name + " at " + agent.url("/api/v1/status"), START_TIMEOUT, Duration.ofMillis(200),

@@ -34,7 +34,7 @@ public record Measurement(String check, String query, Instant windowStart, Insta
    * This measurement as the policy status keeps it. Instants become RFC 3339 (UTC); an infinite value is
    * left out, since JSON has no infinity, and the message still states it.
    *
-   * @param step the step index (0 = test route, 1.. = weighted steps)
+   * @param step the step index (0 = test route or mirror, 1.. = weighted steps)
    */
   public Evidence toEvidence(int step) {
     Double finite = value != null && Double.isFinite(value) ? value : null;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * What one check measured at one step, kept so that a verdict can be audited later.
  *
- * @param step the step index (0 = test route, 1.. = weighted steps)
+ * @param step the step index (0 = test route or mirror, told apart by {@link #windowStart}; 1.. = weighted steps)
  * @param check the check's name
  * @param query the PromQL query as sent, variables substituted
  * @param windowStart RFC 3339 start of the window (when the step's weight took effect)

@@ -8,6 +8,8 @@ public enum ReleasePhase {
   Deploying,
   /** The header-based test route reaches the canary; its checks run. */
   Testing,
+  /** A share of production requests is copied to the canary, its answers discarded; its checks run. */
+  Mirroring,
   /** The canary's weight is stepped up, with checks at every step. */
   Progressing,
   /** Stable rolls to the candidate while the canary keeps its weight; then 100% stable and drain. */

@@ -14,6 +14,8 @@ public class ReleasePolicySpec {
   private ServiceSpec service;
   /** The header-based test route tried before any weighted traffic; absent = go straight to weights. */
   private TestRoute testRoute;
+  /** Production requests copied to the canary (answers discarded) before its first weight; absent = no mirroring. */
+  private Mirror mirror;
   /** The traffic weights the canary is stepped through, and how long each step lasts. */
   private Steps steps;
   /** The checks run at every step; a candidate is never promoted without every check passing. */
@@ -63,6 +65,14 @@ public class ReleasePolicySpec {
 
   public void setTestRoute(TestRoute testRoute) {
     this.testRoute = testRoute;
+  }
+
+  public Mirror getMirror() {
+    return mirror;
+  }
+
+  public void setMirror(Mirror mirror) {
+    this.mirror = mirror;
   }
 
   public Steps getSteps() {
@@ -173,7 +183,8 @@ public class ReleasePolicySpec {
   public boolean equals(Object o) {
     return o instanceof ReleasePolicySpec that
         && Objects.equals(targetRef, that.targetRef) && Objects.equals(service, that.service)
-        && Objects.equals(testRoute, that.testRoute) && Objects.equals(steps, that.steps)
+        && Objects.equals(testRoute, that.testRoute) && Objects.equals(mirror, that.mirror)
+        && Objects.equals(steps, that.steps)
         && Objects.equals(checks, that.checks) && Objects.equals(sequential, that.sequential)
         && Objects.equals(failureThreshold, that.failureThreshold)
         && failureCounting == that.failureCounting
@@ -186,8 +197,8 @@ public class ReleasePolicySpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(targetRef, service, testRoute, steps, checks, sequential, failureThreshold, failureCounting,
-        inconclusiveBudget, errorBudget, progressDeadline, onNewCandidate, notifications, manualGate,
-        canaryReplicas, router);
+    return Objects.hash(targetRef, service, testRoute, mirror, steps, checks, sequential, failureThreshold,
+        failureCounting, inconclusiveBudget, errorBudget, progressDeadline, onNewCandidate, notifications,
+        manualGate, canaryReplicas, router);
   }
 }

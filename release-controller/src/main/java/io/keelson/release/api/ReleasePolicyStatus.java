@@ -32,7 +32,7 @@ public class ReleasePolicyStatus {
   private PodTemplateSpec candidateTemplate;
   /** The canary's current share of traffic, in percent. */
   private Integer canaryWeight;
-  /** The current step: 0 = test route, 1.. = index into the weights, plus one. */
+  /** The current step: 0 = test route or mirror (the phase says which), 1.. = index into the weights, plus one. */
   private Integer step;
   /** RFC 3339 time the current step's routing took effect: the start of its metric windows. */
   private String stepStartedAt;

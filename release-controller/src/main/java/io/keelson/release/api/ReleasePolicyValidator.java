@@ -19,6 +19,8 @@ public final class ReleasePolicyValidator {
   static final String NO_TEST_GATE = "an empty list leaves the test route without a gate; name at least one check,"
       + " set testRoute.webhook, or leave checks out to run them all";
 
+  static final String NO_MIRROR_GATE = "an empty list leaves the mirrored traffic unchecked; name at least one"
+      + " check, or leave checks out to run them all";
   static final String SEQUENTIAL_ALPHA = "must be a probability above 0 and below 1, e.g. 0.01";
   static final String SEQUENTIAL_LATENCY = "must be a bucket bound of Istio's request duration histogram"
       + " (0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000,"
@@ -68,6 +70,7 @@ public final class ReleasePolicyValidator {
     validateTarget(spec.getTargetRef(), out);
     validateService(spec.getService(), out);
     validateTestRoute(spec, out);
+    validateMirror(spec, out);
     validateSteps(spec.getSteps(), out);
     validateChecks(spec.getChecks(), out);
     validateSequential(spec.getSequential(), out);
@@ -198,22 +201,45 @@ public final class ReleasePolicyValidator {
       }
     }
     duration("spec.testRoute.duration", route.duration(), out);
-    if (route.checks() != null) {
-      Set<String> declared = new HashSet<>();
-      if (spec.getChecks() != null) {
-        spec.getChecks().forEach(check -> declared.add(check.name()));
-      }
-      for (int i = 0; i < route.checks().size(); i++) {
-        if (!declared.contains(route.checks().get(i))) {
-          out.add(new Violation("spec.testRoute.checks[" + i + "]",
-              "names no check declared in spec.checks: " + route.checks().get(i)));
-        }
-      }
-    }
+    declaredChecks("spec.testRoute.checks", route.checks(), spec, out);
     if (route.webhook() != null) {
       url("spec.testRoute.webhook", route.webhook(), out);
     } else if (route.checks() != null && route.checks().isEmpty()) {
       out.add(new Violation("spec.testRoute.checks", NO_TEST_GATE));
+    }
+  }
+
+  private static void validateMirror(ReleasePolicySpec spec, List<Violation> out) {
+    Mirror mirror = spec.getMirror();
+    if (mirror == null) {
+      return;
+    }
+    if (mirror.percentage() == null) {
+      out.add(new Violation("spec.mirror.percentage", "Required value: the share of production requests copied"
+          + " to the canary, 1-100"));
+    } else if (mirror.percentage() < 1 || mirror.percentage() > 100) {
+      out.add(new Violation("spec.mirror.percentage", "must be between 1 and 100, not " + mirror.percentage()));
+    }
+    duration("spec.mirror.duration", mirror.duration(), out);
+    declaredChecks("spec.mirror.checks", mirror.checks(), spec, out);
+    if (mirror.checks() != null && mirror.checks().isEmpty()) {
+      out.add(new Violation("spec.mirror.checks", NO_MIRROR_GATE));
+    }
+  }
+
+  /** Every name of {@code names} must be a check of {@code spec.checks}. */
+  private static void declaredChecks(String field, List<String> names, ReleasePolicySpec spec, List<Violation> out) {
+    if (names == null) {
+      return;
+    }
+    Set<String> declared = new HashSet<>();
+    if (spec.getChecks() != null) {
+      spec.getChecks().forEach(check -> declared.add(check.name()));
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (!declared.contains(names.get(i))) {
+        out.add(new Violation(field + "[" + i + "]", "names no check declared in spec.checks: " + names.get(i)));
+      }
     }
   }
 

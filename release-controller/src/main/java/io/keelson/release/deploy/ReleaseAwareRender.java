@@ -41,10 +41,10 @@ public final class ReleaseAwareRender {
   /** Suffix of canary object names and of the canary's selector label values. */
   public static final String CANARY_SUFFIX = "-canary";
   private static final Set<ReleasePhase> ACTIVE = Set.of(ReleasePhase.Deploying, ReleasePhase.Testing,
+      ReleasePhase.Mirroring, ReleasePhase.Progressing, ReleasePhase.Promoting);
+  /** The phases whose routes can send requests to the canary (a weight, the header test route, or a mirror). */
+  private static final Set<ReleasePhase> ROUTED = Set.of(ReleasePhase.Testing, ReleasePhase.Mirroring,
       ReleasePhase.Progressing, ReleasePhase.Promoting);
-  /** The phases whose routes can send requests to the canary (a weight, or the header test route). */
-  private static final Set<ReleasePhase> ROUTED = Set.of(ReleasePhase.Testing, ReleasePhase.Progressing,
-      ReleasePhase.Promoting);
   /**
    * On the stable Deployment while a release is under way: the hash of the template render gave it, so the
    * controller can tell when stable has rolled to the candidate during promotion (the live template, with
@@ -365,9 +365,9 @@ public final class ReleaseAwareRender {
   /**
    * The template of the release under way when Git has moved away from it but the canary must keep it; null
    * when render follows Git. A canary that routes can reach never changes template under traffic: while the
-   * status is Testing, Progressing or Promoting, the candidate keeps its template whatever Git declares (a
+   * status is Testing, Mirroring, Progressing or Promoting, the candidate keeps its template whatever Git declares (a
    * new candidate or a revert), until the controller has sent all traffic back to stable and recorded it
-   * (RollingBack, weight 0, test route off: the controller writes routes before status). With
+   * (RollingBack, weight 0, test route and mirror off: the controller writes routes before status). With
    * {@code onNewCandidate: queue} the release under way keeps its template until it ends, a revert to stable
    * excepted (the controller rolls that back).
    */

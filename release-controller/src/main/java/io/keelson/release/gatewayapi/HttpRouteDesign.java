@@ -1,9 +1,13 @@
 package io.keelson.release.gatewayapi;
 
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Fraction;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRequestMirrorFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteSpec;
@@ -40,6 +44,11 @@ import java.util.Set;
  * group, kind and weight, parent group and kind) is written out, so the live object compares equal to this
  * design and an unchanged tick writes nothing.
  *
+ * <p>While the release mirrors, the weighted rule carries a {@code RequestMirror} filter to the canary Service
+ * with {@code percent} (in the standard channel, as the pinned v1.6.3 CRD shows). Istio copies that share of
+ * the rule's requests, appends {@code -shadow} to the authority and discards the copies' answers. The test rule
+ * has no filter, so test requests are not copied.
+ *
  * <p>What maps from the policy: {@code timeout} to each rule's {@code timeouts.request}, {@code
  * retries.perTryTimeout} to {@code timeouts.backendRequest}. The standard channel has no retry policy
  * ({@code retry} is experimental), so {@code retries.attempts} and {@code retries.retryOn} are refused by
@@ -59,6 +68,7 @@ public final class HttpRouteDesign {
   public static final String PATH_PREFIX = "PathPrefix";
   public static final String EXACT = "Exact";
   public static final String REGULAR_EXPRESSION = "RegularExpression";
+  public static final String REQUEST_MIRROR = "RequestMirror";
 
   private HttpRouteDesign() {}
 
@@ -80,9 +90,13 @@ public final class HttpRouteDesign {
       match.setHeaders(new ArrayList<>(List.of(headerMatch(test))));
       rules.add(rule(RouteDesign.TEST_ROUTE, service, match, List.of(backend(canaryService(policy), service, 1))));
     }
-    rules.add(rule(RouteDesign.WEIGHTED_ROUTE, service, everyPath(), List.of(
+    HTTPRouteRule weighted = rule(RouteDesign.WEIGHTED_ROUTE, service, everyPath(), List.of(
         backend(service.name(), service, routes.stableWeight()),
-        backend(canaryService(policy), service, routes.canaryWeight()))));
+        backend(canaryService(policy), service, routes.canaryWeight())));
+    if (routes.mirrorPercent() > 0) {
+      weighted.setFilters(new ArrayList<>(List.of(mirror(policy, routes.mirrorPercent()))));
+    }
+    rules.add(weighted);
 
     HTTPRouteSpec spec = new HTTPRouteSpec();
     List<ParentReference> parents = parents(policy);
@@ -109,7 +123,9 @@ public final class HttpRouteDesign {
    * so a hand edit shows: the canary weight is the canary Service's share of the backend weights of the first
    * rule that matches every request (a match on any path with no other condition; 0 when there is none), and
    * the test route is on when a rule matching the policy's test header sends everything to the canary.
-   * Gateway API weights are proportions, not percentages, so the share is rounded to a whole percent.
+   * Gateway API weights are proportions, not percentages, so the share is rounded to a whole percent. The
+   * mirror is that rule's {@code RequestMirror} filter to the canary Service: its {@code percent}, or its
+   * {@code fraction} rounded up to a whole percent, or all requests when it gives neither.
    */
   public static Routes routesOf(PolicyRef policy, HTTPRoute live) {
     List<HTTPRouteRule> rules = live.getSpec() == null || live.getSpec().getRules() == null
@@ -119,11 +135,13 @@ public final class HttpRouteDesign {
         ? null : policy.testRoute().header();
     boolean testRoute = false;
     Integer canaryWeight = null;
+    int mirrorPercent = 0;
     for (HTTPRouteRule rule : rules) {
       List<HTTPRouteMatch> matches = rule.getMatches() == null || rule.getMatches().isEmpty()
           ? List.of(everyPath()) : rule.getMatches();
       if (canaryWeight == null && matches.stream().anyMatch(HttpRouteDesign::matchesEveryRequest)) {
         canaryWeight = share(rule.getBackendRefs(), canary);
+        mirrorPercent = mirrorOf(rule, canary);
       }
       boolean matchesHeader = header != null && matches.stream().anyMatch(match -> match.getHeaders() != null
           && match.getHeaders().stream().anyMatch(h -> header.equalsIgnoreCase(h.getName())));
@@ -131,7 +149,39 @@ public final class HttpRouteDesign {
         testRoute = true;
       }
     }
-    return new Routes(canaryWeight == null ? 0 : canaryWeight, testRoute);
+    return new Routes(canaryWeight == null ? 0 : canaryWeight, testRoute, mirrorPercent);
+  }
+
+  /** The {@code RequestMirror} filter copying {@code percent} of a rule's requests to the canary Service. */
+  private static HTTPRouteFilter mirror(PolicyRef policy, int percent) {
+    BackendObjectReference canary = new BackendObjectReference();
+    canary.setGroup(CORE_GROUP);
+    canary.setKind(SERVICE_KIND);
+    canary.setName(canaryService(policy));
+    canary.setPort(policy.service().port());
+    HTTPRouteFilter filter = new HTTPRouteFilter();
+    filter.setType(REQUEST_MIRROR);
+    filter.setRequestMirror(new HTTPRequestMirrorFilter(canary, null, percent));
+    return filter;
+  }
+
+  /** The share of {@code rule}'s requests mirrored to {@code canary}, in whole percent. */
+  private static int mirrorOf(HTTPRouteRule rule, String canary) {
+    int percent = 0;
+    for (HTTPRouteFilter filter : rule.getFilters() == null ? List.<HTTPRouteFilter>of() : rule.getFilters()) {
+      HTTPRequestMirrorFilter mirror = filter.getRequestMirror();
+      if (!REQUEST_MIRROR.equals(filter.getType()) || mirror == null || mirror.getBackendRef() == null
+          || !canary.equals(mirror.getBackendRef().getName())) {
+        continue;
+      }
+      Fraction fraction = mirror.getFraction();
+      percent = Math.max(percent, mirror.getPercent() != null ? mirror.getPercent()
+          : fraction != null && fraction.getNumerator() != null
+              ? (int) Math.ceil(100.0 * fraction.getNumerator()
+                  / (fraction.getDenominator() == null ? 100 : Math.max(1, fraction.getDenominator())))
+              : 100);
+    }
+    return Math.max(0, Math.min(100, percent));
   }
 
   /** The Gateway API regular expression for a header matching {@code prefix} at its start. */

@@ -63,8 +63,10 @@ final class Actions {
   }
 
   private static Optional<String> promote(Tick tick, ManualAction action) {
-    if (tick.phase() != ReleasePhase.Testing && tick.phase() != ReleasePhase.Progressing) {
-      return refuse(tick, action, "only a release testing or progressing can be promoted, not one " + tick.phase());
+    if (tick.phase() != ReleasePhase.Testing && tick.phase() != ReleasePhase.Mirroring
+        && tick.phase() != ReleasePhase.Progressing) {
+      return refuse(tick, action, "only a release testing, mirroring or progressing can be promoted, not one "
+          + tick.phase());
     }
     if (paused(tick)) {
       return refuse(tick, action, "paused: resume before promoting");

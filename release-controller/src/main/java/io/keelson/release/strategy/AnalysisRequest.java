@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The analysis the current step needs next.
  *
- * @param step the step analysed (0 = test route, 1.. = weighted steps)
+ * @param step the step analysed (0 = test route or mirror, by the phase; 1.. = weighted steps)
  * @param checks the names of the checks to run ({@link ReleaseStrategy#WEBHOOK_CHECK} for the test route's
  *     webhook gate)
  * @param windowStart the start of the metric window: when the step's routing took effect

@@ -22,7 +22,7 @@ public record ManualAction(Kind kind, String by, Instant at) {
 
   /** The manual actions of DESIGN §3. */
   public enum Kind {
-    /** Skip the remaining steps (or the manual gate) and promote; only while testing or progressing. */
+    /** Skip the remaining steps (or the manual gate) and promote; only while testing, mirroring or progressing. */
     PROMOTE,
     /** Roll back now. */
     ABORT,

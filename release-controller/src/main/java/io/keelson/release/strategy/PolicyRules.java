@@ -3,6 +3,7 @@ package io.keelson.release.strategy;
 import io.keelson.release.api.Check;
 import io.keelson.release.api.FailureCounting;
 import io.keelson.release.api.OnNewCandidate;
+import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicySpec;
 import io.keelson.release.model.Durations;
 import java.time.Duration;
@@ -22,8 +23,14 @@ record PolicyRules(ReleasePolicySpec spec) {
     return duration(spec.getSteps() == null ? null : spec.getSteps().interval(), DEFAULT_INTERVAL);
   }
 
-  /** How long step {@code step} is analysed before its first verdict: the test duration, or the interval. */
-  Duration window(int step) {
+  /**
+   * How long step {@code step} of {@code phase} is analysed before its first verdict: the mirror's duration, the
+   * test duration, or the interval.
+   */
+  Duration window(ReleasePhase phase, int step) {
+    if (phase == ReleasePhase.Mirroring && hasMirror()) {
+      return duration(spec.getMirror().duration(), interval());
+    }
     if (step == 0 && spec.getTestRoute() != null) {
       return duration(spec.getTestRoute().duration(), interval());
     }
@@ -32,6 +39,15 @@ record PolicyRules(ReleasePolicySpec spec) {
 
   List<Integer> weights() {
     return spec.getSteps() == null ? List.of() : spec.getSteps().effectiveWeights();
+  }
+
+  boolean hasMirror() {
+    return spec.getMirror() != null && spec.getMirror().percentage() != null && spec.getMirror().percentage() > 0;
+  }
+
+  /** The share of production requests copied to the canary while mirroring; 0 without a mirror. */
+  int mirrorPercentage() {
+    return hasMirror() ? Math.min(100, spec.getMirror().percentage()) : 0;
   }
 
   boolean hasTestRoute() {
@@ -70,9 +86,12 @@ record PolicyRules(ReleasePolicySpec spec) {
     return Boolean.TRUE.equals(spec.getManualGate());
   }
 
-  /** The checks that must all PASS for step {@code step} to pass. */
-  List<String> requiredChecks(int step) {
+  /** The checks that must all PASS for step {@code step} of {@code phase} to pass. */
+  List<String> requiredChecks(ReleasePhase phase, int step) {
     List<String> all = spec.getChecks() == null ? List.of() : spec.getChecks().stream().map(Check::name).toList();
+    if (phase == ReleasePhase.Mirroring && hasMirror()) {
+      return spec.getMirror().checks() == null ? all : List.copyOf(spec.getMirror().checks());
+    }
     if (step != 0 || !hasTestRoute()) {
       return all;
     }

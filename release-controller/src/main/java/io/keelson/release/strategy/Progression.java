@@ -1,5 +1,6 @@
 package io.keelson.release.strategy;
 
+import io.keelson.release.api.ReleasePhase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,9 @@ final class Progression {
     Optional<AnalysisRequest> request = StepAnalysis.request(tick.rules, tick.next);
     if (request.isEmpty()) {
       // A step without a start time cannot be analysed: start its window now.
-      tick.startStep(tick.step(), tick.weight());
-      return tick.position() + ": step restarted; first analysis in " + Text.duration(tick.rules.window(tick.step()));
+      tick.restartStep();
+      return tick.position() + ": step restarted; first analysis in "
+          + Text.duration(tick.rules.window(tick.phase(), tick.step()));
     }
     Optional<String> rejected = SequentialStop.judge(tick);
     if (rejected.isPresent()) {
@@ -35,12 +37,26 @@ final class Progression {
         tick.rollBack(outcome.text());
         yield ReleaseStrategy.rolledBack(tick);
       }
-      case PASSED -> advance(tick, outcome.text());
+      case PASSED -> tick.phase() == ReleasePhase.Testing ? afterTest(tick, outcome.text())
+          : advance(tick, outcome.text());
       case HOLD -> tick.position() + ": " + outcome.text();
     };
   }
 
-  /** The current step passed (or, from Deploying without a test route, the canary is ready): go on. */
+  /**
+   * The test route passed (or, from Deploying without a test route, the canary is ready): mirror production
+   * traffic to the canary when the policy asks for it, else go on to the first weight.
+   */
+  static String afterTest(Tick tick, String why) {
+    if (!tick.rules.hasMirror()) {
+      return advance(tick, why);
+    }
+    tick.startMirror();
+    return tick.position() + ": " + why + "; first analysis in "
+        + Text.duration(tick.rules.window(ReleasePhase.Mirroring, 0));
+  }
+
+  /** The current step passed (or, from Deploying without a test route or mirror, the canary is ready): go on. */
   static String advance(Tick tick, String why) {
     List<Integer> weights = tick.rules.weights();
     int step = tick.step();

@@ -21,8 +21,9 @@ import java.util.Optional;
  * Git, a first sight, manual actions, Git moving away from the candidate, pause) and then one method per phase.
  *
  * <p>Routing is a function of the resulting status ({@link #routes}): no canary traffic outside
- * Testing/Progressing/Promoting; the header test route stays on from Testing until promotion completes or
- * the release rolls back, so testers keep reaching the canary while its weight grows.
+ * Testing/Mirroring/Progressing/Promoting; the header test route stays on from Testing until promotion completes
+ * or the release rolls back, so testers keep reaching the canary while its weight grows; production requests are
+ * copied to the canary (answers discarded) only while Mirroring, at weight 0.
  */
 public final class ReleaseStrategy {
 
@@ -72,7 +73,7 @@ public final class ReleaseStrategy {
     return switch (tick.phase()) {
       case Idle, Succeeded -> idle(tick);
       case Deploying -> deploying(tick);
-      case Testing, Progressing -> analysing(tick);
+      case Testing, Mirroring, Progressing -> analysing(tick);
       case Promoting -> promoting(tick);
       case RollingBack -> rollingBack(tick);
       case Failed -> failed(tick);
@@ -80,8 +81,8 @@ public final class ReleaseStrategy {
   }
 
   static boolean inProgress(ReleasePhase phase) {
-    return phase == ReleasePhase.Deploying || phase == ReleasePhase.Testing || phase == ReleasePhase.Progressing
-        || phase == ReleasePhase.Promoting;
+    return phase == ReleasePhase.Deploying || phase == ReleasePhase.Testing || phase == ReleasePhase.Mirroring
+        || phase == ReleasePhase.Progressing || phase == ReleasePhase.Promoting;
   }
 
   /** UNRELEASED: the Git template becomes the stable one; nothing is released. */
@@ -129,9 +130,9 @@ public final class ReleaseStrategy {
       if (tick.rules.hasTestRoute()) {
         tick.startStep(0, 0);
         return tick.position() + ": test route on; first analysis in "
-            + Text.duration(tick.rules.window(0));
+            + Text.duration(tick.rules.window(ReleasePhase.Testing, 0));
       }
-      return Progression.advance(tick, "canary ready");
+      return Progression.afterTest(tick, "canary ready");
     }
     Duration elapsed = tick.since(tick.next.getReleaseStartedAt());
     Duration deadline = tick.rules.progressDeadline();
@@ -204,12 +205,13 @@ public final class ReleaseStrategy {
   /** The routing a status calls for. */
   static Routes routes(PolicyRules rules, ReleasePolicyStatus status) {
     ReleasePhase phase = status.getPhase();
-    boolean live = phase == ReleasePhase.Testing || phase == ReleasePhase.Progressing
-        || phase == ReleasePhase.Promoting;
+    boolean live = phase == ReleasePhase.Testing || phase == ReleasePhase.Mirroring
+        || phase == ReleasePhase.Progressing || phase == ReleasePhase.Promoting;
     if (!live) {
       return Routes.STABLE;
     }
-    return new Routes(status.getCanaryWeight() == null ? 0 : status.getCanaryWeight(), rules.hasTestRoute());
+    return new Routes(status.getCanaryWeight() == null ? 0 : status.getCanaryWeight(), rules.hasTestRoute(),
+        phase == ReleasePhase.Mirroring ? rules.mirrorPercentage() : 0);
   }
 
   private static Optional<ReleaseEvent> event(Tick tick, String message) {

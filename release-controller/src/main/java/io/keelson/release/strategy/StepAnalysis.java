@@ -34,16 +34,16 @@ final class StepAnalysis {
 
   /** When step analysis is due next for {@code status}, or empty when the release is not analysing. */
   static Optional<AnalysisRequest> request(PolicyRules rules, ReleasePolicyStatus status) {
-    boolean analysing = status.getPhase() == ReleasePhase.Testing
+    boolean analysing = status.getPhase() == ReleasePhase.Testing || status.getPhase() == ReleasePhase.Mirroring
         || status.getPhase() == ReleasePhase.Progressing;
     if (!analysing || Boolean.TRUE.equals(status.getPaused()) || status.getStepStartedAt() == null) {
       return Optional.empty();
     }
     int step = status.getStep() == null ? 0 : status.getStep();
     Instant started = Instant.parse(status.getStepStartedAt());
-    Instant dueAt = status.getAnalyzedAt() == null ? started.plus(rules.window(step))
+    Instant dueAt = status.getAnalyzedAt() == null ? started.plus(rules.window(status.getPhase(), step))
         : Instant.parse(status.getAnalyzedAt()).plus(rules.interval());
-    return Optional.of(new AnalysisRequest(step, rules.requiredChecks(step), started, dueAt));
+    return Optional.of(new AnalysisRequest(step, rules.requiredChecks(status.getPhase(), step), started, dueAt));
   }
 
   static Outcome evaluate(Tick tick, List<CheckResult> measurements) {
@@ -64,7 +64,7 @@ final class StepAnalysis {
     if (!breaches.isEmpty()) {
       return new Outcome(Kind.BREACH, String.join("; ", breaches));
     }
-    List<String> required = tick.rules.requiredChecks(step);
+    List<String> required = tick.rules.requiredChecks(tick.phase(), step);
     if (required.stream().allMatch(check -> verdict(results, check) == Verdict.PASS)) {
       return new Outcome(Kind.PASSED, "all " + required.size() + " check(s) passed");
     }
@@ -128,8 +128,10 @@ final class StepAnalysis {
     List<Evidence> evidence = new ArrayList<>(tick.next.getEvidence() == null ? List.of() : tick.next.getEvidence());
     String windowStart = tick.stepStartedAt().toString();
     for (CheckResult result : results) {
-      // One entry per step and check: the latest analysis of the step's window.
-      evidence.removeIf(old -> old.step() != null && old.step() == step && result.check().equals(old.check()));
+      // One entry per step window and check: the latest analysis of it. The test route and the mirror are both
+      // step 0 (no weight yet); their windows start apart.
+      evidence.removeIf(old -> old.step() != null && old.step() == step && result.check().equals(old.check())
+          && windowStart.equals(old.windowStart()));
       evidence.add(new Evidence(step, result.check(), result.query(), windowStart, tick.now.toString(),
           result.value(), result.samples(), result.verdict(), result.message()));
     }

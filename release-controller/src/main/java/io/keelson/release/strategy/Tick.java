@@ -89,6 +89,7 @@ final class Tick {
   String position() {
     return switch (phase()) {
       case Testing -> "testing " + candidateHash() + " via header " + rules.testHeader();
+      case Mirroring -> "mirroring " + rules.mirrorPercentage() + "% of production to " + candidateHash();
       case Progressing -> "step " + step() + "/" + rules.weights().size() + " at " + weight() + "%";
       default -> phase().name().toLowerCase() + " " + candidateHash();
     };
@@ -118,6 +119,18 @@ final class Tick {
     next.setCanaryWeight(weight);
     next.setStepStartedAt(now.toString());
     clearStepClocks();
+  }
+
+  /** The current step's window starts again now, in the same phase, at the same weight. */
+  void restartStep() {
+    next.setStepStartedAt(now.toString());
+    clearStepClocks();
+  }
+
+  /** Copies of production requests to the canary, at weight 0; its answers are discarded. */
+  void startMirror() {
+    startStep(0, 0);
+    next.setPhase(ReleasePhase.Mirroring);
   }
 
   void startPromotion(String reason) {

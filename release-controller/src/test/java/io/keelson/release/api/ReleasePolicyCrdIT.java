@@ -186,6 +186,32 @@ class ReleasePolicyCrdIT {
     assertThat(apply(client, ns, policy).<String>get("spec", "router")).isEqualTo("gateway-api");
   }
 
+  @Test
+  void aMirrorIsAcceptedAndWhatCouldNeverRunRefusedByBothValidators(KubernetesClient client, TestNamespace ns) {
+    List<Map.Entry<String, Consumer<Map<String, Object>>>> invalid = List.of(
+        Map.entry("spec.mirror.percentage", spec -> spec.put("mirror", Map.of("percentage", 0))),
+        Map.entry("spec.mirror.duration", spec -> spec.put("mirror", Map.of("percentage", 50, "duration", "soon"))),
+        Map.entry("spec.mirror.checks", spec -> spec.put("mirror", Map.of("percentage", 50, "checks",
+            List.of("missing")))),
+        Map.entry("spec.mirror.checks", spec -> spec.put("mirror", Map.of("percentage", 50, "checks", List.of()))));
+    invalid.forEach(entry -> {
+      String field = entry.getKey();
+      assertThatThrownBy(() -> apply(client, ns, generic(ns, entry.getValue()))).as(field)
+          .isInstanceOf(KubernetesClientException.class).hasMessageContaining(field);
+      ReleasePolicySpec typed = ReleasePolicyFixtures.MAPPER.convertValue(
+          generic(ns, entry.getValue()).getAdditionalProperties().get("spec"), ReleasePolicySpec.class);
+      assertThat(new ReleasePolicyValidator().validate(typed)).as("offline %s", field)
+          .anySatisfy(violation -> assertThat(violation.field()).startsWith(field));
+    });
+
+    GenericKubernetesResource mirrored = apply(client, ns, generic(ns, spec -> spec.put("mirror",
+        Map.of("percentage", 25, "duration", "2m"))));
+    assertThat(mirrored.<Integer>get("spec", "mirror", "percentage")).isEqualTo(25);
+    ReleasePolicy typed = client.resources(ReleasePolicy.class).inNamespace(ns.name())
+        .withName(mirrored.getMetadata().getName()).get();
+    assertThat(typed.getSpec().getMirror()).isEqualTo(new Mirror(25, "2m", null));
+  }
+
   private static Map<String, Object> service(Map<String, Object> retries) {
     return Map.of("name", "checkout", "port", 8080, "timeout", "10s", "retries", retries);
   }

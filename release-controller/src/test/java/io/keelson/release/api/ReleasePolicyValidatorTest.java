@@ -60,6 +60,18 @@ class ReleasePolicyValidatorTest {
   }
 
   @Test
+  void aMirrorNeedsAShareOfProductionAndChecksItCanRun() {
+    ReleasePolicySpec spec = ReleasePolicyFixtures.spec();
+    spec.setMirror(new Mirror(101, "2m", List.of("nope")));
+
+    assertThat(validator.validate(spec)).extracting(ReleasePolicyValidator.Violation::toString).containsExactly(
+        "spec.mirror.percentage: must be between 1 and 100, not 101",
+        "spec.mirror.checks[0]: names no check declared in spec.checks: nope");
+    spec.setMirror(new Mirror(25, "2m", null));
+    assertThat(validator.validate(spec)).isEmpty();
+  }
+
+  @Test
   void anAbsentSpecIsReported() {
     assertThat(validator.validate(null)).extracting(ReleasePolicyValidator.Violation::field).containsExactly("spec");
   }
@@ -91,6 +103,12 @@ class ReleasePolicyValidatorTest {
             new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null, List.of("missing"), null))),
         broken("spec.testRoute.webhook", spec -> spec.setTestRoute(new TestRoute("x-canary",
             new TestRoute.HeaderMatch(MatchType.EXACT, "yes"), null, null, "ftp://gate"))),
+        broken("spec.mirror.percentage", spec -> spec.setMirror(new Mirror(null, "1m", null))),
+        broken("spec.mirror.percentage", spec -> spec.setMirror(new Mirror(0, null, null))),
+        broken("spec.mirror.percentage", spec -> spec.setMirror(new Mirror(101, null, null))),
+        broken("spec.mirror.duration", spec -> spec.setMirror(new Mirror(50, "soon", null))),
+        broken("spec.mirror.checks[0]", spec -> spec.setMirror(new Mirror(50, null, List.of("missing")))),
+        broken("spec.mirror.checks", spec -> spec.setMirror(new Mirror(50, null, List.of()))),
         broken("spec.steps", spec -> spec.setSteps(null)),
         broken("spec.steps", spec -> spec.setSteps(new Steps(List.of(10), 5, null, null))),
         broken("spec.steps", spec -> spec.setSteps(new Steps(null, null, null, null))),

@@ -115,12 +115,18 @@ class GatewayApiRouterIT extends TrafficRouterContract {
           "backendRefs", List.of(backend("checkout-canary", 1)),
           "timeouts", timeouts));
     }
-    rules.add(Map.of(
+    Map<String, Object> weighted = new LinkedHashMap<>(Map.of(
         "name", "keelson-weighted",
         "matches", List.of(Map.of("path", everyPath)),
         "backendRefs", List.of(backend("checkout", 100 - routes.canaryWeight()),
             backend("checkout-canary", routes.canaryWeight())),
         "timeouts", timeouts));
+    if (routes.mirrorPercent() > 0) {
+      weighted.put("filters", List.of(Map.of("type", "RequestMirror", "requestMirror", Map.of(
+          "backendRef", Map.of("group", "", "kind", "Service", "name", "checkout-canary", "port", 8080),
+          "percent", routes.mirrorPercent()))));
+    }
+    rules.add(weighted);
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("parentRefs", List.of(
         Map.of("group", "", "kind", "Service", "name", "checkout"),

@@ -92,6 +92,38 @@ class HttpRouteDesignTest {
   }
 
   @Test
+  void whileMirroringTheWeightedRuleCarriesARequestMirrorFilterWithItsPercent() {
+    HTTPRoute route = HttpRouteDesign.httpRoute(policy(), new Routes(0, true, 40));
+
+    assertThat(route.getSpec().getRules().get(0).getFilters()).as("test requests are not copied").isNullOrEmpty();
+    assertThat(route.getSpec().getRules().get(1).getFilters()).singleElement().satisfies(filter -> {
+      assertThat(filter.getType()).isEqualTo("RequestMirror");
+      assertThat(filter.getRequestMirror().getPercent()).isEqualTo(40);
+      assertThat(filter.getRequestMirror().getFraction()).isNull();
+      assertThat(filter.getRequestMirror().getBackendRef()).satisfies(ref -> {
+        assertThat(ref.getName()).isEqualTo("checkout-canary");
+        assertThat(ref.getKind()).isEqualTo("Service");
+        assertThat(ref.getGroup()).isEmpty();
+        assertThat(ref.getPort()).isEqualTo(8080);
+      });
+    });
+    assertThat(HttpRouteDesign.routesOf(policy(), route)).isEqualTo(new Routes(0, true, 40));
+    assertThat(HttpRouteDesign.httpRoute(policy(), new Routes(10, true)).getSpec().getRules().get(1).getFilters())
+        .as("no mirror outside the phase").isNullOrEmpty();
+  }
+
+  @Test
+  void aMirrorByFractionOrWithoutShareIsReadAsTheDataPlaneCopies() {
+    HTTPRoute route = HttpRouteDesign.httpRoute(policy(), new Routes(0, false, 40));
+    var mirror = route.getSpec().getRules().get(0).getFilters().get(0).getRequestMirror();
+    mirror.setPercent(null);
+    mirror.setFraction(new io.fabric8.kubernetes.api.model.gatewayapi.v1.Fraction(3, 1));
+    assertThat(HttpRouteDesign.routesOf(policy(), route).mirrorPercent()).as("1/3 rounded up").isEqualTo(34);
+    mirror.setFraction(null);
+    assertThat(HttpRouteDesign.routesOf(policy(), route).mirrorPercent()).as("neither: all").isEqualTo(100);
+  }
+
+  @Test
   void aTestRouteThePolicyDoesNotDefineIsRefused() {
     assertThatThrownBy(() -> HttpRouteDesign.httpRoute(policy(policy().service(), null), new Routes(0, true)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shop/checkout");

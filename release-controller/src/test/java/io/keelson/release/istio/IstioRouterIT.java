@@ -112,11 +112,16 @@ class IstioRouterIT extends TrafficRouterContract {
           "retries", retries,
           "timeout", "10s"));
     }
-    http.add(Map.of(
+    Map<String, Object> weighted = new LinkedHashMap<>(Map.of(
         "name", "keelson-weighted",
         "route", List.of(destination(stable, 100 - routes.canaryWeight()), destination(canary, routes.canaryWeight())),
         "retries", retries,
         "timeout", "10s"));
+    if (routes.mirrorPercent() > 0) {
+      weighted.put("mirror", Map.of("host", canary, "port", Map.of("number", 8080)));
+      weighted.put("mirrorPercentage", Map.of("value", (double) routes.mirrorPercent()));
+    }
+    http.add(weighted);
     Map<String, Object> virtualServiceSpec = new LinkedHashMap<>();
     virtualServiceSpec.put("hosts", List.of("checkout.example.com", "checkout.example.org"));
     virtualServiceSpec.put("gateways", List.of("mesh", "shop-gateway"));

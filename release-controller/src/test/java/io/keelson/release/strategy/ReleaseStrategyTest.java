@@ -266,8 +266,8 @@ class ReleaseStrategyTest {
             d -> assertThat(d.status().getActions()).extracting(ActionRecord::accepted).containsExactly(false),
             spec -> threshold(spec, FailureCounting.CONSECUTIVE)),
         row("PROMOTE is refused while deploying", deploying(), notReady(act(obs(canary(), Routes.STABLE),
-            ManualAction.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing or "
-                + "progressing can be promoted", d -> {}, spec -> deadline(spec, "2h")),
+            ManualAction.Kind.PROMOTE, "dave")), Deploying, Routes.STABLE, "refused: only a release testing,"
+                + " mirroring or progressing can be promoted", d -> {}, spec -> deadline(spec, "2h")),
         row("RETRY releases a failed candidate again", failed(), act(obs(release(HELD_BACK, V2, H1),
             Routes.STABLE), ManualAction.Kind.RETRY, "erin"), Deploying, Routes.STABLE,
             "deploying " + H2 + " (attempt 2): retried by erin",

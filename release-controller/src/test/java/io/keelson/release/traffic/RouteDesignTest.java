@@ -103,6 +103,29 @@ class RouteDesignTest {
   }
 
   @Test
+  void whileMirroringTheDefaultRouteCopiesItsShareToTheCanaryAndTheTestRouteCopiesNothing() {
+    VirtualService virtualService = RouteDesign.virtualService(policy(), new Routes(0, true, 40));
+
+    JsonNode http = json(virtualService).path("spec").path("http");
+    assertThat(http.get(0).has("mirror")).as("test requests are not copied").isFalse();
+    assertThat(http.get(1).path("mirror")).isEqualTo(json(Map.of("host", CANARY, "port", Map.of("number", 8080))));
+    assertThat(http.get(1).path("mirrorPercentage").path("value").asDouble()).isEqualTo(40.0);
+    assertThat(RouteDesign.routesOf(policy(), virtualService)).isEqualTo(new Routes(0, true, 40));
+    assertThat(json(RouteDesign.virtualService(policy(), new Routes(10, true))).path("spec").path("http").get(1)
+        .has("mirror")).as("no mirror outside the phase").isFalse();
+  }
+
+  @Test
+  void aMirrorWithoutPercentageCopiesEverythingAsIstioDefaults() {
+    VirtualService virtualService = RouteDesign.virtualService(policy(), new Routes(0, false, 40));
+    virtualService.getSpec().getHttp().get(0).setMirrorPercentage(null);
+    assertThat(RouteDesign.routesOf(policy(), virtualService)).isEqualTo(new Routes(0, false, 100));
+    virtualService.getSpec().getHttp().get(0).getMirror().setHost("elsewhere.shop.svc.cluster.local");
+    assertThat(RouteDesign.routesOf(policy(), virtualService)).as("a mirror to another host is not the canary's")
+        .isEqualTo(new Routes(0, false, 0));
+  }
+
+  @Test
   void aTestRouteIsRefusedWhenThePolicyDefinesNone() {
     PolicyRef policy = policy(policy().service(), null);
 
@@ -116,6 +139,7 @@ class RouteDesignTest {
   void weightsOutside0To100AreRefused() {
     assertThatThrownBy(() -> new Routes(-1, false)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Routes(101, false)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Routes(0, false, 101)).isInstanceOf(IllegalArgumentException.class);
   }
 
   static Stream<Arguments> hostsAndGateways() {

@@ -52,6 +52,7 @@ public abstract class TrafficRouterContract {
     List<Routes> phases = List.of(
         new Routes(0, false),    // Deploying: the canary runs with no traffic
         new Routes(0, true),     // Testing: only test-header requests reach the canary
+        new Routes(0, true, 40), // Mirroring: copies of 40% of production reach it too, answers discarded
         new Routes(10, true),    // Progressing, step by step
         new Routes(50, true),
         new Routes(100, true),   // Promoting: the canary keeps its weight while stable rolls
@@ -75,6 +76,19 @@ public abstract class TrafficRouterContract {
 
     assertRouted(client, ns, Routes.STABLE);
     assertThat(router.current(policy)).contains(Routes.STABLE);
+  }
+
+  @Test
+  void aRollbackWhileMirroringStopsTheMirror(KubernetesClient client, TestNamespace ns) {
+    PolicyRef policy = createPolicy(client, ns);
+    TrafficRouter router = router(client);
+    router.reconcile(policy, new Routes(0, true, 100));
+    assertThat(router.current(policy)).contains(new Routes(0, true, 100));
+
+    router.reconcile(policy, Routes.STABLE);
+
+    assertRouted(client, ns, Routes.STABLE);
+    assertThat(router.current(policy)).hasValueSatisfying(routes -> assertThat(routes.allStable()).isTrue());
   }
 
   @Test

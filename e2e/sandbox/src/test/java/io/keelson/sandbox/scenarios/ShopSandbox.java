@@ -13,6 +13,7 @@ import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
 import io.keelson.release.traffic.TrafficRouter;
+import io.keelson.sandbox.MeshTraffic;
 import io.keelson.sandbox.Sandbox;
 import io.keelson.sandbox.SandboxOptions;
 import io.keelson.sandbox.SandboxRepo;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,7 @@ final class ShopSandbox implements AutoCloseable {
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
   private final AtomicInteger maxCanaryWeight = new AtomicInteger(-1);
   private final long startedMillis;
+  private long firstAppliedNanos;
 
   private ShopSandbox(Sandbox sandbox, long startedMillis) {
     this.sandbox = sandbox;
@@ -70,13 +73,20 @@ final class ShopSandbox implements AutoCloseable {
    * agent's default), and the stable cart serves.
    */
   static ShopSandbox start(Path directory, RouterKind router) {
+    return start(directory, router, null);
+  }
+
+  /** As above, with the agent run by {@code launcher} (null: the sandbox's own). */
+  static ShopSandbox start(Path directory, RouterKind router, Sandbox.AgentLauncher launcher) {
     long started = System.nanoTime();
     SandboxRepo repo = SandboxRepo.openOrSeed(directory.resolve("config"), ProjectTools.projectRoot());
     repo.write("policies/cart.yaml", resource("scenarios/cart-policy.yaml"), "Release cart in seconds");
-    Sandbox sandbox = Sandbox.start(SandboxOptions.forScenarios(directory).withRouter(router));
+    SandboxOptions options = SandboxOptions.forScenarios(directory).withRouter(router);
+    Sandbox sandbox = launcher == null ? Sandbox.start(options) : Sandbox.start(options, launcher);
     ShopSandbox shop = new ShopSandbox(sandbox, (System.nanoTime() - started) / 1_000_000);
     try {
       shop.awaitApplied(repo.head(), Duration.ofSeconds(90));
+      shop.firstAppliedNanos = System.nanoTime();
       shop.awaitRelease("the cart policy idle with a stable release", Duration.ofSeconds(60),
           status -> status.getPhase() == ReleasePhase.Idle && status.getStable() != null);
       shop.awaitStableAvailable(Duration.ofSeconds(60));
@@ -89,6 +99,11 @@ final class ShopSandbox implements AutoCloseable {
 
   long startMillis() {
     return startedMillis;
+  }
+
+  /** When the seed revision was first seen applied ({@link System#nanoTime()}, polled every 200 ms). */
+  long firstAppliedNanos() {
+    return firstAppliedNanos;
   }
 
   private static String resource(String name) {
@@ -106,6 +121,12 @@ final class ShopSandbox implements AutoCloseable {
   /** Commits a change of the cart Deployment's pod template: a new candidate. */
   String commitCart(String from, String to, String message) {
     return repo().edit(DEPLOYMENT_FILE, text -> text.replace(from, to), message);
+  }
+
+  /** Commits a change of the cart policy and waits until it is applied. */
+  void commitPolicy(String from, String to, String message) {
+    String commit = repo().edit("policies/cart.yaml", text -> text.replace(from, to), message);
+    awaitApplied(commit, Duration.ofSeconds(30));
   }
 
   /** When: a healthy cart 1.5.0 is committed and its release reaches the first weight step (30%). */
@@ -193,15 +214,20 @@ final class ShopSandbox implements AutoCloseable {
    * it, read the way the data plane reads it; -1 when the object does not exist.
    */
   int canaryWeight() {
+    return liveRoutes().map(Routes::canaryWeight).orElse(-1);
+  }
+
+  /** The routes the release controller's live routing object puts in effect; empty when it does not exist. */
+  Optional<Routes> liveRoutes() {
     if (policy == null) {
       ReleasePolicy live = sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY)
           .get();
       if (live == null) {
-        return -1;
+        return Optional.empty();
       }
       policy = PolicyRef.of(live);
     }
-    return router.current(policy).map(Routes::canaryWeight).orElse(-1);
+    return router.current(policy);
   }
 
   /** The routing object's kind and name, for messages. */
@@ -226,12 +252,13 @@ final class ShopSandbox implements AutoCloseable {
     }
   }
 
-  /** Sends requests through the mesh ingress as production callers do (no test header); the 5xx share. */
+  /** Sends requests through the mesh ingress as production callers do (a session, no test header); the 5xx share. */
   double productionErrorRate(int requests) {
     int errors = 0;
     for (int i = 0; i < requests; i++) {
       HttpRequest request = HttpRequest.newBuilder(sandbox.mesh().ingressUrl().resolve("/"))
-          .header("X-Keelson-Host", CART_HOST).timeout(Duration.ofSeconds(5)).build();
+          .header("X-Keelson-Host", CART_HOST).header(MeshTraffic.SESSION_HEADER, "scenario-shopper")
+          .timeout(Duration.ofSeconds(5)).build();
       if (send(request).statusCode() >= 500) {
         errors++;
       }

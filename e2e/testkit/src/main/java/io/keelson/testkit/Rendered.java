@@ -1,4 +1,4 @@
-package io.keelson.chart;
+package io.keelson.testkit;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /** The objects {@code helm template} rendered, parsed, with lookups by kind and by path. */
-record Rendered(String yaml, List<Map<String, Object>> objects) {
+public record Rendered(String yaml, List<Map<String, Object>> objects) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  static Rendered parse(String yaml) {
+  public static Rendered parse(String yaml) {
     List<Map<String, Object>> objects = new ArrayList<>();
     try (MappingIterator<Map<String, Object>> documents = YAML.readerForMapOf(Object.class).readValues(yaml)) {
       while (documents.hasNext()) {
@@ -30,7 +30,7 @@ record Rendered(String yaml, List<Map<String, Object>> objects) {
     return new Rendered(yaml, List.copyOf(objects));
   }
 
-  static Map<String, Object> parseYaml(String yaml) {
+  public static Map<String, Object> parseYaml(String yaml) {
     try {
       return YAML.readerForMapOf(Object.class).readValue(yaml);
     } catch (IOException e) {
@@ -38,11 +38,11 @@ record Rendered(String yaml, List<Map<String, Object>> objects) {
     }
   }
 
-  List<Map<String, Object>> ofKind(String kind) {
+  public List<Map<String, Object>> ofKind(String kind) {
     return objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
   }
 
-  Map<String, Object> one(String kind) {
+  public Map<String, Object> one(String kind) {
     List<Map<String, Object>> found = ofKind(kind);
     if (found.size() != 1) {
       throw new AssertionError("expected one " + kind + ", found " + found.size());
@@ -50,12 +50,12 @@ record Rendered(String yaml, List<Map<String, Object>> objects) {
     return found.get(0);
   }
 
-  List<String> kinds() {
+  public List<String> kinds() {
     return objects.stream().map(o -> String.valueOf(o.get("kind"))).toList();
   }
 
   /** The value at a dotted path of maps and list indexes, e.g. {@code spec.template.spec.containers.0.image}. */
-  static Object at(Object node, String path) {
+  public static Object at(Object node, String path) {
     Object current = node;
     for (String step : path.split("\\.")) {
       if (current instanceof Map<?, ?> map) {
@@ -70,12 +70,18 @@ record Rendered(String yaml, List<Map<String, Object>> objects) {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object node, String path) {
+  public static Map<String, Object> map(Object node, String path) {
     return (Map<String, Object>) Objects.requireNonNull(at(node, path), path);
   }
 
+  /** A list of strings at a dotted path (empty when absent). */
+  public static List<String> strings(Object node, String path) {
+    Object value = at(node, path);
+    return value == null ? List.of() : ((List<?>) value).stream().map(String::valueOf).toList();
+  }
+
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> list(Object node, String path) {
+  public static List<Map<String, Object>> list(Object node, String path) {
     Object value = at(node, path);
     return value == null ? List.of() : (List<Map<String, Object>>) value;
   }
