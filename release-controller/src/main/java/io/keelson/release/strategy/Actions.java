@@ -14,7 +14,7 @@ final class Actions {
   private Actions() {}
 
   /** The tick's message if the pending action decided the tick; empty to go on with the phase's rules. */
-  static Optional<String> handle(Tick tick) {
+  static Optional<String> handle(DecisionDraft tick) {
     Optional<ManualAction> requested = tick.observation.requested();
     if (requested.isEmpty() || handled(tick, requested.get())) {
       return Optional.empty();
@@ -29,7 +29,7 @@ final class Actions {
     };
   }
 
-  private static Optional<String> pause(Tick tick, ManualAction action) {
+  private static Optional<String> pause(DecisionDraft tick, ManualAction action) {
     if (!ReleaseStrategy.inProgress(tick.phase())) {
       return refuse(tick, action, "only a release in progress can be paused, not one " + tick.phase());
     }
@@ -40,7 +40,7 @@ final class Actions {
     return accept(tick, action, tick.position() + ": paused by " + action.by());
   }
 
-  private static Optional<String> resume(Tick tick, ManualAction action) {
+  private static Optional<String> resume(DecisionDraft tick, ManualAction action) {
     if (!paused(tick)) {
       return refuse(tick, action, "not paused");
     }
@@ -53,7 +53,7 @@ final class Actions {
     return Optional.empty();
   }
 
-  private static Optional<String> abort(Tick tick, ManualAction action) {
+  private static Optional<String> abort(DecisionDraft tick, ManualAction action) {
     if (!ReleaseStrategy.inProgress(tick.phase())) {
       return refuse(tick, action, "only a release in progress can be aborted, not one " + tick.phase());
     }
@@ -62,7 +62,7 @@ final class Actions {
     return Optional.of(ReleaseStrategy.rolledBack(tick));
   }
 
-  private static Optional<String> promote(Tick tick, ManualAction action) {
+  private static Optional<String> promote(DecisionDraft tick, ManualAction action) {
     if (tick.phase() != ReleasePhase.Testing && tick.phase() != ReleasePhase.Mirroring
         && tick.phase() != ReleasePhase.Progressing) {
       return refuse(tick, action, "only a release testing, mirroring or progressing can be promoted, not one "
@@ -79,7 +79,7 @@ final class Actions {
         + "; stable rolls out the candidate while the canary keeps " + tick.weight() + "%");
   }
 
-  private static Optional<String> retry(Tick tick, ManualAction action) {
+  private static Optional<String> retry(DecisionDraft tick, ManualAction action) {
     if (tick.phase() != ReleasePhase.Failed || tick.release().state() != ReleaseState.HELD_BACK) {
       return refuse(tick, action, "only a failed candidate that Git still declares can be retried");
     }
@@ -88,28 +88,28 @@ final class Actions {
         + tick.next.getCandidate().attempt() + "): retried by " + action.by());
   }
 
-  private static Optional<String> accept(Tick tick, ManualAction action, String message) {
+  private static Optional<String> accept(DecisionDraft tick, ManualAction action, String message) {
     record(tick, action, true, message);
     return Optional.of(message);
   }
 
-  private static Optional<String> refuse(Tick tick, ManualAction action, String why) {
+  private static Optional<String> refuse(DecisionDraft tick, ManualAction action, String why) {
     record(tick, action, false, why);
     tick.note(action.kind() + " by " + action.by() + " refused: " + why);
     return Optional.empty();
   }
 
-  private static boolean paused(Tick tick) {
+  private static boolean paused(DecisionDraft tick) {
     return Boolean.TRUE.equals(tick.next.getPaused());
   }
 
-  private static boolean handled(Tick tick, ManualAction action) {
+  private static boolean handled(DecisionDraft tick, ManualAction action) {
     return tick.next.getActions() != null && tick.next.getActions().stream().anyMatch(done ->
         action.kind().name().equals(done.action()) && action.by().equals(done.by())
             && action.at().toString().equals(done.at()));
   }
 
-  private static void record(Tick tick, ManualAction action, boolean accepted, String message) {
+  private static void record(DecisionDraft tick, ManualAction action, boolean accepted, String message) {
     tick.next.recordAction(new ActionRecord(action.kind().name(), action.by(), action.at().toString(), accepted,
         message));
   }

@@ -11,7 +11,7 @@ final class Progression {
 
   private Progression() {}
 
-  static String analyse(Tick tick) {
+  static String analyse(DecisionDraft tick) {
     Optional<AnalysisRequest> request = StepAnalysis.request(tick.rules, tick.next);
     if (request.isEmpty()) {
       // A step without a start time cannot be analysed: start its window now.
@@ -47,7 +47,7 @@ final class Progression {
    * The test route passed (or, from Deploying without a test route, the canary is ready): mirror production
    * traffic to the canary when the policy asks for it, else go on to the first weight.
    */
-  static String afterTest(Tick tick, String why) {
+  static String afterTest(DecisionDraft tick, String why) {
     if (!tick.rules.hasMirror()) {
       return advance(tick, why);
     }
@@ -57,7 +57,7 @@ final class Progression {
   }
 
   /** The current step passed (or, from Deploying without a test route or mirror, the canary is ready): go on. */
-  static String advance(Tick tick, String why) {
+  static String advance(DecisionDraft tick, String why) {
     List<Integer> weights = tick.rules.weights();
     int step = tick.step();
     if (step < weights.size()) {
@@ -73,7 +73,7 @@ final class Progression {
         + " canary keeps " + tick.weight() + "%";
   }
 
-  private static String waiting(Tick tick, AnalysisRequest request) {
+  private static String waiting(DecisionDraft tick, AnalysisRequest request) {
     if (Boolean.TRUE.equals(tick.next.getAwaitingPromotion())) {
       return gate(tick);
     }
@@ -85,13 +85,13 @@ final class Progression {
         + SequentialStop.summary(tick);
   }
 
-  private static void hold(Tick tick, String since, String what, Duration budget, List<String> out) {
+  private static void hold(DecisionDraft tick, String since, String what, Duration budget, List<String> out) {
     if (since != null) {
       out.add(what + " for " + Text.duration(tick.since(since)) + " of " + Text.duration(budget));
     }
   }
 
-  private static String gate(Tick tick) {
+  private static String gate(DecisionDraft tick) {
     return tick.position() + ": passed; waiting for a promote action (manualGate)";
   }
 }

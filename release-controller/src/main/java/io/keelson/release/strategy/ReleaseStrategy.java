@@ -37,7 +37,7 @@ public final class ReleaseStrategy {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(observation, "observation");
     Objects.requireNonNull(now, "now");
-    Tick tick = new Tick(spec, status, observation, now);
+    DecisionDraft tick = new DecisionDraft(spec, status, observation, now);
     String message = tick.withNotes(transition(tick));
     ReleasePolicyStatus next = tick.next;
     return new Decision(next, routes(tick.rules, next), StepAnalysis.request(tick.rules, next), message,
@@ -49,7 +49,7 @@ public final class ReleaseStrategy {
     return status == null ? Optional.empty() : StepAnalysis.request(new PolicyRules(spec), status);
   }
 
-  private static String transition(Tick tick) {
+  private static String transition(DecisionDraft tick) {
     if (tick.release() == null) {
       return "the Deployment is not declared in Git: holding " + routes(tick.rules, tick.next);
     }
@@ -86,7 +86,7 @@ public final class ReleaseStrategy {
   }
 
   /** UNRELEASED: the Git template becomes the stable one; nothing is released. */
-  private static String recordFirstRelease(Tick tick) {
+  private static String recordFirstRelease(DecisionDraft tick) {
     tick.next.setStableTemplate(tick.release().gitTemplate());
     tick.next.setStable(new ReleaseIdentity(tick.release().gitTemplateHash(),
         tick.observation.gitRevision(), 1));
@@ -101,7 +101,7 @@ public final class ReleaseStrategy {
    * release under way until this rollback has taken all traffic off the canary, so a new template never runs
    * under live weight; the new candidate then starts from Deploying and the test route, with fresh evidence.
    */
-  private static Optional<String> gitMovedOn(Tick tick) {
+  private static Optional<String> gitMovedOn(DecisionDraft tick) {
     String hash = tick.release().gitTemplateHash();
     if (hash.equals(tick.release().stableTemplateHash())) {
       tick.rollBack("Git reverted to the stable template " + hash);
@@ -113,7 +113,7 @@ public final class ReleaseStrategy {
     return Optional.of(rolledBack(tick));
   }
 
-  private static String idle(Tick tick) {
+  private static String idle(DecisionDraft tick) {
     if (tick.release().state() == ReleaseState.CANARY) {
       tick.startRelease();
       return "deploying " + tick.candidateHash() + " (attempt " + tick.next.getCandidate().attempt()
@@ -125,7 +125,7 @@ public final class ReleaseStrategy {
         + " is what Git declares";
   }
 
-  private static String deploying(Tick tick) {
+  private static String deploying(DecisionDraft tick) {
     if (tick.observation.canaryReady()) {
       if (tick.rules.hasTestRoute()) {
         tick.startStep(0, 0);
@@ -144,11 +144,11 @@ public final class ReleaseStrategy {
         + Text.duration(deadline) + ")";
   }
 
-  private static String analysing(Tick tick) {
+  private static String analysing(DecisionDraft tick) {
     return Progression.analyse(tick);
   }
 
-  private static String promoting(Tick tick) {
+  private static String promoting(DecisionDraft tick) {
     if (tick.observation.stableRunsCandidate() && tick.observation.stableReady()) {
       String hash = tick.candidateHash();
       tick.succeed();
@@ -165,14 +165,14 @@ public final class ReleaseStrategy {
   }
 
   /** Just decided to roll back: done at once if no request can reach the canary any more. */
-  static String rolledBack(Tick tick) {
+  static String rolledBack(DecisionDraft tick) {
     if (tick.liveRoutesAllStable()) {
       return rollingBack(tick);
     }
     return "rolling back " + tick.candidateHash() + ": " + tick.next.getReason() + "; all traffic to stable";
   }
 
-  private static String rollingBack(Tick tick) {
+  private static String rollingBack(DecisionDraft tick) {
     if (!tick.liveRoutesAllStable()) {
       return "rolling back " + tick.candidateHash() + ": waiting for the routes to send all traffic to stable (live: "
           + (tick.observation.routes() == null ? "no routing object" : tick.observation.routes()) + ")";
@@ -187,7 +187,7 @@ public final class ReleaseStrategy {
     return "failed: " + failed + " rolled back: " + reason;
   }
 
-  private static String failed(Tick tick) {
+  private static String failed(DecisionDraft tick) {
     if (tick.release().state() == ReleaseState.STEADY) {
       tick.next.setPhase(ReleasePhase.Idle);
       tick.next.setCandidate(null);
@@ -214,7 +214,7 @@ public final class ReleaseStrategy {
         phase == ReleasePhase.Mirroring ? rules.mirrorPercentage() : 0);
   }
 
-  private static Optional<ReleaseEvent> event(Tick tick, String message) {
+  private static Optional<ReleaseEvent> event(DecisionDraft tick, String message) {
     ReleasePhase from = tick.before.getPhase();
     ReleasePhase to = tick.next.getPhase();
     boolean newStep = to == ReleasePhase.Progressing && !Objects.equals(tick.before.getStep(), tick.next.getStep());

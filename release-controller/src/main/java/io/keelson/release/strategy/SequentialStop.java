@@ -16,7 +16,7 @@ final class SequentialStop {
   private SequentialStop() {}
 
   /** Records the current step's tests; the rollback reason when one of them rejected the canary. */
-  static Optional<String> judge(Tick tick) {
+  static Optional<String> judge(DecisionDraft tick) {
     List<SequentialEvidence> current = tick.observation.sequential().stream()
         .filter(look -> look.step() != null && look.step() == tick.step()
             && Objects.equals(look.windowStart(), tick.next.getStepStartedAt()))
@@ -38,7 +38,7 @@ final class SequentialStop {
   }
 
   /** "; sequential errors: e-value 3.2 of 100", for the current step's tests; empty without any. */
-  static String summary(Tick tick) {
+  static String summary(DecisionDraft tick) {
     List<String> parts = tick.observation.sequential().stream()
         .filter(look -> look.step() != null && look.step() == tick.step())
         .map(look -> look.test() + " e-value "

@@ -46,7 +46,7 @@ final class StepAnalysis {
     return Optional.of(new AnalysisRequest(step, rules.requiredChecks(status.getPhase(), step), started, dueAt));
   }
 
-  static Outcome evaluate(Tick tick, List<CheckResult> measurements) {
+  static Outcome evaluate(DecisionDraft tick, List<CheckResult> measurements) {
     ReleasePolicyStatus next = tick.next;
     int step = tick.step();
     Map<String, CheckResult> results = new LinkedHashMap<>();
@@ -90,7 +90,7 @@ final class StepAnalysis {
   }
 
   /** Starts or runs the budget of {@code kind} verdicts; empty when no required check has that verdict. */
-  private static Optional<Outcome> budget(Tick tick, Map<String, CheckResult> results, List<String> required,
+  private static Optional<Outcome> budget(DecisionDraft tick, Map<String, CheckResult> results, List<String> required,
       Verdict kind, List<String> holds) {
     List<String> checks = required.stream().filter(check -> verdict(results, check) == kind).toList();
     List<String> affected = checks.stream()
@@ -124,7 +124,7 @@ final class StepAnalysis {
     return Optional.of(new Outcome(Kind.HOLD, "holding: " + String.join("; ", all)));
   }
 
-  private static void recordEvidence(Tick tick, int step, Iterable<CheckResult> results) {
+  private static void recordEvidence(DecisionDraft tick, int step, Iterable<CheckResult> results) {
     List<Evidence> evidence = new ArrayList<>(tick.next.getEvidence() == null ? List.of() : tick.next.getEvidence());
     String windowStart = tick.stepStartedAt().toString();
     for (CheckResult result : results) {
@@ -138,7 +138,7 @@ final class StepAnalysis {
     tick.next.setEvidence(evidence);
   }
 
-  private static Map<String, Integer> countFailures(Tick tick, Iterable<CheckResult> results) {
+  private static Map<String, Integer> countFailures(DecisionDraft tick, Iterable<CheckResult> results) {
     Map<String, Integer> counts = new TreeMap<>(
         tick.next.getFailuresByCheck() == null ? Map.of() : tick.next.getFailuresByCheck());
     boolean consecutive = tick.rules.failureCounting() == FailureCounting.CONSECUTIVE;

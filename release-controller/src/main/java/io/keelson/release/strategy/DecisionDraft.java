@@ -20,7 +20,7 @@ import java.util.Optional;
  * transitions edit. The status changes every transition shares (start a release, start a step, roll
  * back, finish) live here, so each is written once.
  */
-final class Tick {
+final class DecisionDraft {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -31,7 +31,7 @@ final class Tick {
   final Instant now;
   private final List<String> notes = new ArrayList<>();
 
-  Tick(ReleasePolicySpec spec, ReleasePolicyStatus status, Observation observation, Instant now) {
+  DecisionDraft(ReleasePolicySpec spec, ReleasePolicyStatus status, Observation observation, Instant now) {
     this.rules = new PolicyRules(spec);
     this.before = status == null ? new ReleasePolicyStatus() : status;
     this.next = copy(this.before);
