@@ -15,6 +15,7 @@ import io.keelson.agent.git.GitServers;
 import io.keelson.agent.git.TestRepo;
 import io.keelson.agent.resources.WebhookResource;
 import io.keelson.testkit.AuditLog;
+import io.keelson.testkit.Closer;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.TestNamespace;
@@ -27,14 +28,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -64,19 +64,8 @@ class AgentIT {
       """;
 
   @TempDir Path temp;
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  @RegisterExtension final Closer closer = new Closer();
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closing(T closeable) {
-    closing.add(closeable);
-    return closeable;
-  }
 
   private static String configMap(String colour) {
     return """
@@ -92,14 +81,14 @@ class AgentIT {
   private record Fixture(GitServers servers, GitServers.Running http, TestRepo repo) {}
 
   private Fixture gitRepo() {
-    GitServers servers = closing(new GitServers(temp.resolve("git")));
-    TestRepo repo = closing(TestRepo.create(servers.base(), "config"));
+    GitServers servers = closer.add(new GitServers(temp.resolve("git")));
+    TestRepo repo = closer.add(TestRepo.create(servers.base(), "config"));
     GitServers.Running http = servers.http(RunningAgent.GIT_USER, RunningAgent.GIT_PASSWORD);
     return new Fixture(servers, http, repo);
   }
 
   private RunningAgent agent(ControlPlane plane, TestNamespace ns, String identity, Fixture git, String interval) {
-    return closing(RunningAgent.start(new RunningAgent.Settings(identity, ns.name(), plane.kubeconfigFile(),
+    return closer.add(RunningAgent.start(new RunningAgent.Settings(identity, ns.name(), plane.kubeconfigFile(),
         git.http().url("config"), interval, temp)));
   }
 
@@ -205,7 +194,7 @@ class AgentIT {
           configMap("blue").replace("name: settings", "name: settings-" + i));
     }
     String all = git.repo().commit("twelve settings");
-    RunningAgent agent = closing(RunningAgent.start(new RunningAgent.Settings("agent-a", ns.name(),
+    RunningAgent agent = closer.add(RunningAgent.start(new RunningAgent.Settings("agent-a", ns.name(),
         plane.kubeconfigFile(), git.http().url("config"), "1h", temp).withMassPruneGuard()));
     await("the first sync", Duration.ofSeconds(30),
         () -> all.equals(agent.source("apps").path("applied").path("sha").asText()));
@@ -237,9 +226,9 @@ class AgentIT {
   void aGitServerThatAcceptsAndNeverAnswersMarksTheSourceStaleAndTheTokenInItsUrlShowsNowhere(ControlPlane plane,
       KubernetesClient client, TestNamespace ns) throws Exception {
     String token = "ghp_SENTINEL0123456789";
-    GitServers servers = closing(new GitServers(temp.resolve("git")));
+    GitServers servers = closer.add(new GitServers(temp.resolve("git")));
     String url = servers.silent().url("http", "config").replace("http://", "http://" + token + "@");
-    RunningAgent agent = closing(RunningAgent.start(new RunningAgent.Settings("agent-a", ns.name(),
+    RunningAgent agent = closer.add(RunningAgent.start(new RunningAgent.Settings("agent-a", ns.name(),
         plane.kubeconfigFile(), url, "1h", temp)));
 
     // The configured timeout is 5 s; the margin is for a loaded machine, not a bound on how long it took.
@@ -281,7 +270,7 @@ class AgentIT {
     RunningAgent agent = agent(plane, ns, "agent-a", git, "1h");
     await("the Secret applied", Duration.ofSeconds(30),
         () -> client.secrets().inNamespace(ns.name()).withName("creds").get() != null);
-    closing(denySecretValue(client, ns, value));
+    closer.add(denySecretValue(client, ns, value));
 
     client.secrets().inNamespace(ns.name()).withName("creds").edit(secret -> {
       secret.getData().put("token", Base64.getEncoder().encodeToString("changed".getBytes(StandardCharsets.UTF_8)));
@@ -392,7 +381,7 @@ class AgentIT {
     assertThat(second.source("apps").path("applied").path("sha").asText()).isEqualTo(blue);
 
     first.close();
-    closing.remove(first);
+    closer.forget(first);
     long stopped = System.nanoTime();
     await("the follower to lead", Duration.ofSeconds(10), () -> second.status().path("leader").asBoolean());
     System.out.printf("leader takeover: %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
@@ -406,11 +395,11 @@ class AgentIT {
     Fixture git = gitRepo();
     git.repo().write("apps/settings.yaml", configMap("blue")).write("apps/slow.yaml", NEVER_READY).commit("a Deployment that never becomes ready (no controller runs it)");
     // Syncs wait for health up to 30 s: the leader is deposed in the middle of that wait.
-    RunningAgent first = closing(RunningAgent.start(new RunningAgent.Settings("leader-a", ns.name(),
+    RunningAgent first = closer.add(RunningAgent.start(new RunningAgent.Settings("leader-a", ns.name(),
         plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "30s")));
     await("the leader's sync to apply", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns))
         && client.apps().deployments().inNamespace(ns.name()).withName("slow").get() != null);
-    RunningAgent second = closing(RunningAgent.start(new RunningAgent.Settings("leader-b", ns.name(),
+    RunningAgent second = closer.add(RunningAgent.start(new RunningAgent.Settings("leader-b", ns.name(),
         plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "30s")));
     await("the second agent to follow", Duration.ofSeconds(30),
         () -> "leader-a".equals(second.status().path("leaderIdentity").asText()));
@@ -464,7 +453,7 @@ class AgentIT {
     RunningAgent agent = RunningAgent.start(new RunningAgent.Settings("stopper", ns.name(),
         plane.kubeconfigFile(), git.http().url("config"), "1h", temp, "10m").withoutLeaderElection());
     CompletableFuture<Void> stopped = new CompletableFuture<>();
-    closing(() -> stopped.get(60, TimeUnit.SECONDS)); // never leaves the agent running, even on failure
+    closer.add(() -> stopped.get(60, TimeUnit.SECONDS)); // never leaves the agent running, even on failure
     await("the sync to apply and wait for health", Duration.ofSeconds(30), () -> "blue".equals(colour(client, ns))
         && client.apps().deployments().inNamespace(ns.name()).withName("slow").get() != null);
     AuditLog audit = plane.auditLog();

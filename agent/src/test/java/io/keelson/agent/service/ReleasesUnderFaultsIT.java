@@ -14,6 +14,7 @@ import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.istio.IstioRouter;
 import io.keelson.release.traffic.PolicyRef;
 import io.keelson.release.traffic.Routes;
+import io.keelson.testkit.Closer;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.IstioTelemetry;
@@ -23,7 +24,6 @@ import io.keelson.testkit.TestNamespace;
 import io.keelson.testkit.Waiter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +35,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,7 +51,7 @@ class ReleasesUnderFaultsIT {
   private static final Duration INTERVAL = Duration.ofSeconds(4);
 
   @TempDir Path temp;
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  @RegisterExtension final Closer closer = new Closer();
   private final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
   private final AtomicInteger canaryErrorsPercent = new AtomicInteger();
   /** The Deployments whose every generation rolls out at once; any other is never ready. */
@@ -59,14 +60,6 @@ class ReleasesUnderFaultsIT {
   @AfterEach
   void closeAll() throws Exception {
     background.shutdownNow();
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closing(T closeable) {
-    closing.add(closeable);
-    return closeable;
   }
 
   @Test
@@ -79,7 +72,7 @@ class ReleasesUnderFaultsIT {
         s -> s.getPhase() == ReleasePhase.Progressing && s.getCanaryWeight() != null && s.getCanaryWeight() > 0);
 
     first.close();
-    closing.remove(first);
+    closer.forget(first);
     shop.http().close();
     canaryErrorsPercent.set(100);
     RunningAgent second = shop.startAgent("agent-b");
@@ -115,7 +108,7 @@ class ReleasesUnderFaultsIT {
     promotingForever(shop, first);
 
     first.close();
-    closing.remove(first);
+    closer.forget(first);
     shop.http().close();
     // The same replica again, with the cache it kept on disk, and nothing fetched since it started.
     RunningAgent again = shop.startAgent("agent-a");
@@ -214,8 +207,8 @@ class ReleasesUnderFaultsIT {
 
   private Shop shop(ControlPlane plane, KubernetesClient client, TestNamespace ns, PrometheusServer prometheus,
       String interval, List<String> sources, String healthTimeout) {
-    GitServers servers = closing(new GitServers(temp.resolve("git")));
-    TestRepo repo = closing(TestRepo.create(servers.base(), "config"));
+    GitServers servers = closer.add(new GitServers(temp.resolve("git")));
+    TestRepo repo = closer.add(TestRepo.create(servers.base(), "config"));
     for (String source : sources) {
       if (!source.equals("apps")) {
         repo.write(source + "/settings.yaml", """
@@ -247,7 +240,7 @@ class ReleasesUnderFaultsIT {
     GitServers.Running http = servers.http(RunningAgent.GIT_USER, RunningAgent.GIT_PASSWORD);
 
     running.addAll(Set.of("cart", "cart-canary"));
-    IstioTelemetry telemetry = closing(new IstioTelemetry(prometheus, ns.name(), "cart", "cart-canary"));
+    IstioTelemetry telemetry = closer.add(new IstioTelemetry(prometheus, ns.name(), "cart", "cart-canary"));
     background.scheduleAtFixedRate(() -> {
       telemetry.serve("cart", 5, "200", 20);
       int errors = canaryErrorsPercent.get() * 5 / 100;
@@ -311,7 +304,7 @@ class ReleasesUnderFaultsIT {
     }
 
     RunningAgent startAgent(String identity) {
-      return closing(RunningAgent.start(new RunningAgent.Settings(identity, ns.name(), plane.kubeconfigFile(),
+      return closer.add(RunningAgent.start(new RunningAgent.Settings(identity, ns.name(), plane.kubeconfigFile(),
           http.url("config"), interval, temp).withReleases(prometheus.url(), sources, healthTimeout)));
     }
 

@@ -12,6 +12,7 @@ import io.keelson.agent.git.GitServers;
 import io.keelson.agent.git.TestRepo;
 import io.keelson.testkit.AgentProcess;
 import io.keelson.testkit.AuditLog;
+import io.keelson.testkit.Closer;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.LoopbackHttp;
@@ -33,8 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,25 +56,14 @@ class ShardedAgentsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
-  private final List<AutoCloseable> closing = new ArrayList<>();
+  @RegisterExtension final Closer closer = new Closer();
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = closing.size() - 1; i >= 0; i--) {
-      closing.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T closing(T closeable) {
-    closing.add(closeable);
-    return closeable;
-  }
 
   @Test
   void threeReplicasShareTwelveSourcesAndADeadOnesSourcesMoveWithNeverTwoWritersForASource(ControlPlane plane,
       KubernetesClient client, TestNamespace ns) throws Exception {
-    GitServers servers = closing(new GitServers(temp.resolve("git")));
-    TestRepo repo = closing(TestRepo.create(servers.base(), "config"));
+    GitServers servers = closer.add(new GitServers(temp.resolve("git")));
+    TestRepo repo = closer.add(TestRepo.create(servers.base(), "config"));
     GitServers.Running http = servers.http(RunningAgent.GIT_USER, RunningAgent.GIT_PASSWORD);
     SOURCES.forEach(source -> repo.write(source + "/settings.yaml", settings(source, "blue")));
     repo.commit("twelve sources, blue");
@@ -87,7 +77,7 @@ class ShardedAgentsIT {
       int port = LoopbackPorts.free();
       int adminPort = LoopbackPorts.free();
       Path config = RunningAgent.configure(settings, port, adminPort);
-      agents.put(replica, closing(AgentProcess.start(replica, config, agentsDir.resolve(replica), port, adminPort,
+      agents.put(replica, closer.add(AgentProcess.start(replica, config, agentsDir.resolve(replica), port, adminPort,
           List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))));
     }
     await("every source applied", Duration.ofSeconds(120),
