@@ -6,19 +6,11 @@ import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
-/**
- * Leader election on Leases. Unsharded (the default), one Lease elects one leader that reconciles every source;
- * followers serve the leader's last status. Sharded, every source has a Lease of its own
- * ({@code <leaseName>-source-<source>}) and each replica holds at most its fair share of them, counting the live
- * replicas by their heartbeat Leases ({@code <leaseName>-replica-<identity>}).
- */
+/** Leader election on a Lease: only the leader reconciles; followers serve the leader's last status. */
 public class LeaderElectionSettings {
 
   @JsonProperty
   private boolean enabled = true;
-
-  @JsonProperty
-  private boolean sharded;
 
   @JsonProperty
   @NotBlank
@@ -40,10 +32,6 @@ public class LeaderElectionSettings {
     return enabled;
   }
 
-  public boolean isSharded() {
-    return sharded;
-  }
-
   public String getLeaseName() {
     return leaseName;
   }
@@ -58,11 +46,6 @@ public class LeaderElectionSettings {
 
   public Duration getRetryPeriod() {
     return retryPeriod;
-  }
-
-  @ValidationMethod(message = "leaderElection: sharded needs enabled: true")
-  public boolean isShardingElected() {
-    return enabled || !sharded;
   }
 
   @ValidationMethod(message = "leaderElection: need retryPeriod < renewDeadline < leaseDuration")

@@ -1,7 +1,6 @@
 package io.keelson.agent.schedule;
 
 import io.keelson.agent.leader.WriteFence;
-import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.controller.ReleaseController;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.strategy.TickDue;
@@ -16,7 +15,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +48,6 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
   private final ReleaseController releases;
   private final ReleaseFollowUp followUp;
   private final WriteFence fence;
-  private final Predicate<ReleasePolicy> drives;
   private final Duration resyncInterval;
   private final String deploymentLabel;
   private final Clock clock;
@@ -60,17 +57,14 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
   private ScheduledFuture<?> resync;
 
   /**
-   * @param drives the policies this replica ticks (with sources sharded across replicas, those of the sources
-   *     it holds; otherwise all)
    * @param resyncInterval every release is ticked at least this often
    * @param deploymentLabel the label on the Deployments to watch (what the agent applied); null = all
    */
   public ReleaseTicks(ReleaseController releases, ReleaseFollowUp followUp, WriteFence fence,
-      Predicate<ReleasePolicy> drives, Duration resyncInterval, String deploymentLabel, Clock clock) {
+      Duration resyncInterval, String deploymentLabel, Clock clock) {
     this.releases = releases;
     this.followUp = followUp;
     this.fence = fence;
-    this.drives = drives;
     this.resyncInterval = resyncInterval;
     this.deploymentLabel = deploymentLabel;
     this.clock = clock;
@@ -173,7 +167,7 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
     }
     Optional<Instant> next = Optional.empty();
     try {
-      Optional<ReleaseController.Ticked> ticked = releases.tick(policy, drives);
+      Optional<ReleaseController.Ticked> ticked = releases.tick(policy);
       followUp.after(ticked.stream().toList());
       next = ticked.flatMap(this::due);
     } catch (WriteFence.LeadershipLost e) {

@@ -29,9 +29,7 @@ import org.slf4j.LoggerFactory;
  * Git at once. A source never syncs twice at the same time ({@link DisallowConcurrentExecution}); a
  * trigger ("sync now") while it runs waits and coalesces with others (see
  * {@link SourceController#requestSync}). Work that runs beside the syncs (release ticks) is started and
- * stopped with it, on threads of its own. The scheduler only runs while this replica leads; with sources
- * sharded across replicas it runs throughout and each source's job runs only while this replica holds that
- * source ({@link #startSharded}).
+ * stopped with it, on threads of its own. The scheduler only runs while this replica leads.
  */
 public final class SyncScheduler implements AutoCloseable {
 
@@ -98,38 +96,6 @@ public final class SyncScheduler implements AutoCloseable {
       sources.keySet().forEach(this::syncNow);
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot start the sync scheduler: " + e.getMessage(), e);
-    }
-  }
-
-  /** Starts the work beside the syncs, with every source's job paused until {@link #resume} (sharded replicas). */
-  public void startSharded() {
-    try {
-      for (String source : sources.keySet()) {
-        scheduler.pauseJob(JobKey.jobKey(source, GROUP));
-      }
-      scheduler.start();
-      work.forEach(LeaderWork::start);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot start the sync scheduler: " + e.getMessage(), e);
-    }
-  }
-
-  /** Runs {@code source}'s job again at its interval, and syncs it now (this replica took it over). */
-  public void resume(String source) {
-    try {
-      scheduler.resumeJob(JobKey.jobKey(source, GROUP));
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot resume the syncs of " + source + ": " + e.getMessage(), e);
-    }
-    syncNow(source);
-  }
-
-  /** Stops running {@code source}'s job at its interval (this replica no longer holds it). */
-  public void pause(String source) {
-    try {
-      scheduler.pauseJob(JobKey.jobKey(source, GROUP));
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("cannot pause the syncs of " + source + ": " + e.getMessage(), e);
     }
   }
 

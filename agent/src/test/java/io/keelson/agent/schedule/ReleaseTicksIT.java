@@ -130,7 +130,7 @@ class ReleaseTicksIT {
     releases = new ReleaseController(client, reconciler(client, router), Set.of(ns.name()), Clock.systemUTC());
     syncs = new SyncScheduler(Map.of(), Map.of());
     ticks = new ReleaseTicks(releases, new ReleaseFollowUp(syncs, new AgentMetrics(new PrometheusRegistry())),
-        WriteFence.unfenced(), policy -> true, HOUR, null, Clock.systemUTC());
+        WriteFence.unfenced(), HOUR, null, Clock.systemUTC());
     ticks.start();
   }
 

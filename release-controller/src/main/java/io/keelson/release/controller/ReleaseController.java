@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,16 +101,7 @@ public final class ReleaseController implements AutoCloseable {
 
   /** Reconciles every policy in the cluster once; what each tick concluded, for the caller to follow up. */
   public List<Ticked> tick() {
-    return tick(policy -> true);
-  }
-
-  /**
-   * Reconciles once each policy this replica {@code drives} (with sources sharded across replicas, those of the
-   * sources it holds); what each tick concluded.
-   */
-  public List<Ticked> tick(Predicate<ReleasePolicy> drives) {
     Map<PolicyKey, ReleasePolicy> policies = policies();
-    policies.values().removeIf(drives.negate());
     lastTicks.keySet().retainAll(policies.keySet());
     List<Ticked> ticked = new ArrayList<>();
     policies.forEach((key, policy) -> tick(key, policy).ifPresent(ticked::add));
@@ -123,20 +113,9 @@ public final class ReleaseController implements AutoCloseable {
    * one policy.
    */
   public Optional<Ticked> tick(PolicyKey key) {
-    return tick(key, policy -> true);
-  }
-
-  /**
-   * Reconciles one policy if this replica {@code drives} it (with sources sharded across replicas, a policy of
-   * a source it holds); empty otherwise, when it is gone or has released nothing yet.
-   */
-  public Optional<Ticked> tick(PolicyKey key, Predicate<ReleasePolicy> drives) {
     ReleasePolicy policy = startInformers().stream().filter(SharedIndexInformer::hasSynced)
         .map(informer -> informer.getStore().getByKey(key.namespace() + "/" + key.name()))
         .filter(Objects::nonNull).findFirst().orElse(null);
-    if (policy != null && !drives.test(policy)) {
-      return Optional.empty();
-    }
     if (policy == null) {
       lastTicks.remove(key);
       return Optional.empty();
