@@ -32,7 +32,6 @@ import io.keelson.agent.leader.LeaderState;
 import io.keelson.agent.leader.Leadership;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.metrics.AgentMetrics;
-import io.keelson.agent.model.Ownership;
 import io.keelson.agent.render.sops.SopsDecryptor;
 import io.keelson.agent.resources.ReleasesResource;
 import io.keelson.agent.resources.SourcesResource;
@@ -40,7 +39,6 @@ import io.keelson.agent.resources.StatusPageResource;
 import io.keelson.agent.resources.StatusResource;
 import io.keelson.agent.resources.WebhookResource;
 import io.keelson.agent.schedule.ReleaseFollowUp;
-import io.keelson.agent.schedule.ReleaseTicks;
 import io.keelson.agent.schedule.SyncScheduler;
 import io.keelson.agent.source.SourceController;
 import io.keelson.agent.status.ReleaseViews;
@@ -83,6 +81,8 @@ import java.util.stream.Collectors;
 
 /** The agent: the only place objects are constructed and wired. */
 public class KeelsonApplication extends Application<KeelsonConfiguration> {
+
+  private static final String RELEASES_TASK = "releases";
 
   public static void main(String[] args) throws Exception {
     new KeelsonApplication().run(args);
@@ -164,10 +164,14 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       }
     }
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
-    ReleaseTicks ticks = new ReleaseTicks(releases, new ReleaseFollowUp(scheduler, metrics), fence,
-        duration(config.getReleaseController().getResyncInterval()), Ownership.SOURCE_LABEL, clock);
     if (config.getReleaseController().isEnabled()) {
-      scheduler.attach(ticks);
+      ReleaseFollowUp followUp = new ReleaseFollowUp(scheduler, metrics);
+      scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
+          () -> {
+            if (fence.holds()) {
+              followUp.after(releases.tick());
+            }
+          });
     }
     KubernetesClient leaseClient = elected ? kubernetesClient(config, identity, null) : null;
     Leadership leadership = elected ? new Leadership(leaseClient,
@@ -218,7 +222,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     LeaderState leaderState = leadership != null ? leadership : LeaderState.alone(identity);
     environment.jersey().register(new SourcesResource(scheduler, tokens, leaderState));
     environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics, leaderState));
-    environment.jersey().register(new ReleasesResource(releases, tokens, ticks::tickNow,
+    environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK),
         leaderState));
     environment.healthChecks().register("kubernetes", new KubernetesHealthCheck(client));
     environment.healthChecks().register("sources", new SourcesHealthCheck(status));

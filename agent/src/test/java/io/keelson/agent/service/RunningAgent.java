@@ -106,6 +106,7 @@ final class RunningAgent implements AutoCloseable {
           allowedNamespaces: [%2$s]
           releaseController:
             prometheusUrl: %s
+            tickInterval: 300ms
             queryTimeout: 3s
           """.formatted(settings.prometheus(), settings.namespace());
       Files.writeString(config, """
