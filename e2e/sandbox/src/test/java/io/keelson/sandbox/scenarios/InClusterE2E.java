@@ -185,9 +185,10 @@ class InClusterE2E {
   @Order(5)
   void whenTheChartIsUninstalled_thenEveryManagedObjectStays() {
     ControlPlane controlPlane = shop.sandbox.cluster().controlPlane();
+    // Stopped first: a running agent still finishes what the last release left (say, pruning the canary).
+    shop.sandbox.agent().close();
     Set<String> managed = shopObjects();
     int writesBefore = controlPlane.auditLog().writes().size();
-    shop.sandbox.agent().close();
     agent.uninstall(controlPlane);
 
     assertThat(shop.sandbox.client().serviceAccounts().inNamespace(ImageAgent.NAMESPACE)
