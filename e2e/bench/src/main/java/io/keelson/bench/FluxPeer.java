@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +60,15 @@ final class FluxPeer implements AutoCloseable {
   /** Where {@code e2e/bin/flux} caches the controllers and their CRDs (built there on first use). */
   static Path binaries() {
     return Path.of(ProjectTools.run("flux"));
+  }
+
+  /** The cached controllers, if {@code e2e/bin/flux} has built them; never builds. */
+  static Optional<Path> cachedBinaries() {
+    try {
+      return Optional.of(Path.of(ProjectTools.run("flux", "--if-cached")));
+    } catch (IllegalStateException notBuilt) {
+      return Optional.empty();
+    }
   }
 
   /** Installs Flux's CRDs (from the controllers' own module trees) and the namespace its objects live in. */
