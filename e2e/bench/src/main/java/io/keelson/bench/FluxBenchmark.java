@@ -75,7 +75,7 @@ final class FluxBenchmark {
     SourceLayout layout = SourceLayout.forSize("flux-" + size, size);
     String prefix = "f" + size;
     BenchRepo repo = BenchRepo.create(workDir.resolve("git").resolve(layout.name()));
-    String seed = repo.commit(layout.namespaces(prefix), "The benchmark's namespaces");
+    String seed = repo.commit(layout.seed(prefix), "The benchmark's namespaces");
     FluxPeer.install(plane, binaries);
     try (FluxPeer flux = FluxPeer.start(plane, binaries, layout, workDir.resolve("flux-" + size))) {
       flux.create(git.url(layout.name()));

@@ -40,9 +40,24 @@ record SourceLayout(String name, int count) {
     return count == 1 ? BenchRepo.PATH : BenchRepo.PATH + "/" + part(i);
   }
 
-  /** The Namespaces, in the first source. */
-  Map<String, String> namespaces(String prefix) {
-    return under(0, Manifests.namespaces(prefix));
+  /**
+   * What is committed before the objects: the Namespaces, in the first source, and in each other source a
+   * marker ConfigMap in namespace default, so that every source's path exists and renders something from the
+   * start (an empty or missing path is an error to Flux). The markers stay in every later commit.
+   */
+  Map<String, String> seed(String prefix) {
+    Map<String, String> files = under(0, Manifests.namespaces(prefix));
+    for (int i = 1; i < count; i++) {
+      files.putAll(under(i, Map.of("00-marker.yaml", """
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: %s-%s
+            namespace: default
+          data: {}
+          """.formatted(name, part(i)))));
+    }
+    return files;
   }
 
   /** {@code size} objects (under {@link BenchRepo#PATH}), source {@code i} holding the i-th equal share. */

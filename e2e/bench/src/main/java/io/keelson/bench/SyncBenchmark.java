@@ -101,7 +101,7 @@ final class SyncBenchmark {
     SourceLayout layout = SourceLayout.forSize("bench-" + size, size);
     String keelsonPrefix = "k" + size;
     BenchRepo repo = BenchRepo.create(workDir.resolve("git").resolve(layout.name()));
-    String seed = repo.commit(layout.namespaces(keelsonPrefix), "The benchmark's namespaces");
+    String seed = repo.commit(layout.seed(keelsonPrefix), "The benchmark's namespaces");
     BenchAgent.Settings settings = new BenchAgent.Settings("keelson-" + layout.name(), layout,
         plane.kubeconfigFile(), git.url(layout.name()), NO_POLLING, null);
     try (BenchAgent agent = BenchAgent.start(settings, workDir.resolve("agents"))) {

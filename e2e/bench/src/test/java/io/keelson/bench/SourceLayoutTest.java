@@ -14,7 +14,7 @@ class SourceLayoutTest {
     assertThat(layout.names()).containsExactly("bench-5000");
     assertThat(layout.path(0)).isEqualTo(BenchRepo.PATH);
     assertThat(layout.objects("k", 50, "v0")).isEqualTo(Manifests.objects("k", 50, "v0"));
-    assertThat(layout.namespaces("k")).isEqualTo(Manifests.namespaces("k"));
+    assertThat(layout.seed("k")).isEqualTo(Manifests.namespaces("k"));
   }
 
   @Test
@@ -29,7 +29,9 @@ class SourceLayoutTest {
       String dir = layout.part(i) + "/";
       assertThat(files.keySet().stream().filter(path -> path.startsWith(dir))).as(dir).hasSize(2_000);
     }
-    assertThat(layout.namespaces("k").keySet()).allMatch(path -> path.startsWith("part-0/"));
+    Map<String, String> seed = layout.seed("k");
+    assertThat(seed).containsKey("part-0/00-namespaces.yaml").containsKey("part-9/00-marker.yaml").hasSize(10);
+    assertThat(seed.get("part-9/00-marker.yaml")).contains("name: bench-20000-part-9");
     String changed = layout.configMapFile("k", Manifests.CHANGED, "new").keySet().iterator().next();
     assertThat(changed).startsWith("part-0/");
     assertThat(files).containsKey(changed);
