@@ -91,6 +91,7 @@ final class FluxPeer implements AutoCloseable {
     List<ControllerProcess> controllers = new ArrayList<>();
     FluxPeer flux = new FluxPeer(plane.client(), layout, controllers);
     try {
+      Files.createDirectories(workDir.resolve("artifacts"));
       int storage = LoopbackPorts.free();
       int sourceHealth = LoopbackPorts.free();
       controllers.add(ControllerProcess.start("source-controller", workDir, binaries.resolve("source-controller"),
@@ -104,6 +105,9 @@ final class FluxPeer implements AutoCloseable {
       flux.awaitReady(sourceHealth);
       flux.awaitReady(kustomizeHealth);
       return flux;
+    } catch (IOException e) {
+      flux.close();
+      throw new UncheckedIOException("cannot create Flux's storage directory under " + workDir, e);
     } catch (RuntimeException e) {
       flux.close();
       throw e;
