@@ -206,9 +206,11 @@ final class FluxPeer implements AutoCloseable {
         + k.path("status").path("conditions")).toList().toString();
   }
 
+  /** This layout's Kustomizations (an earlier size's stay, suspended, beside them). */
   private List<JsonNode> kustomizations() {
     return client.genericKubernetesResources(KUSTOMIZATION, "Kustomization").inNamespace(NAMESPACE).list()
-        .getItems().stream().map(k -> JSON.<JsonNode>valueToTree(k)).toList();
+        .getItems().stream().filter(k -> layout.names().contains(k.getMetadata().getName()))
+        .map(k -> JSON.<JsonNode>valueToTree(k)).toList();
   }
 
   private void requestReconcile(String apiVersion, String kind, String name, String token) {
