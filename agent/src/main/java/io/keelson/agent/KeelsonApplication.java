@@ -81,9 +81,13 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The agent: the only place objects are constructed and wired. */
 public class KeelsonApplication extends Application<KeelsonConfiguration> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeelsonApplication.class);
 
   public static void main(String[] args) throws Exception {
     new KeelsonApplication().run(args);
@@ -116,6 +120,7 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
   public void run(KeelsonConfiguration config, Environment environment) {
     Clock clock = Clock.systemUTC();
     Map<String, String> env = System.getenv();
+    config.getReleaseController().retiredSettingWarning().ifPresent(LOG::warn);
     String identity = Optional.ofNullable(config.getIdentity()).filter(s -> !s.isBlank()).orElseGet(
         KeelsonApplication::hostName);
     boolean sharded = config.getLeaderElection().isEnabled() && config.getLeaderElection().isSharded();

@@ -7,6 +7,7 @@ import io.keelson.release.api.RouterKind;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The release controller inside the agent: where Prometheus is, and how often every release is ticked at the least. */
@@ -31,6 +32,13 @@ public class ReleaseControllerSettings {
   @NotNull
   @MinDuration(value = 1, unit = TimeUnit.SECONDS)
   private Duration resyncInterval = Duration.seconds(30);
+
+  /**
+   * The fixed poll of earlier versions, retired by event-driven ticks. Still read, so that a configuration written
+   * for an earlier version starts; the agent warns that it has no effect.
+   */
+  @JsonProperty
+  private Duration tickInterval;
 
   @JsonProperty
   @NotNull
@@ -59,6 +67,14 @@ public class ReleaseControllerSettings {
 
   public Duration getResyncInterval() {
     return resyncInterval;
+  }
+
+  /** Why the configuration names a setting that no longer does anything, or empty when it names none. */
+  public Optional<String> retiredSettingWarning() {
+    return tickInterval == null ? Optional.empty() : Optional.of(
+        "releaseController.tickInterval (" + tickInterval + ") has no effect and may be removed: releases are"
+        + " ticked when their analysis falls due and on watch events, and every releaseController.resyncInterval ("
+        + resyncInterval + ") at the least");
   }
 
   public Duration getQueryTimeout() {
