@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.concurrent.TimeUnit;
 
-/** The release controller inside the agent: where Prometheus is, and how often releases are looked at. */
+/** The release controller inside the agent: where Prometheus is, and how often every release is ticked at the least. */
 public class ReleaseControllerSettings {
 
   @JsonProperty
@@ -23,11 +23,14 @@ public class ReleaseControllerSettings {
   @JsonProperty
   private SecretRef prometheusToken;
 
-  /** Each release is looked at this often; analysis runs when a step's interval is due. */
+  /**
+   * Every release is ticked at least this often: a safety net, as releases are ticked on every change of their
+   * policy, Deployments, routes and Git render, and when their analysis or a deadline falls due.
+   */
   @JsonProperty
   @NotNull
-  @MinDuration(value = 200, unit = TimeUnit.MILLISECONDS)
-  private Duration tickInterval = Duration.seconds(2);
+  @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+  private Duration resyncInterval = Duration.seconds(30);
 
   @JsonProperty
   @NotNull
@@ -54,8 +57,8 @@ public class ReleaseControllerSettings {
     return prometheusToken;
   }
 
-  public Duration getTickInterval() {
-    return tickInterval;
+  public Duration getResyncInterval() {
+    return resyncInterval;
   }
 
   public Duration getQueryTimeout() {

@@ -122,7 +122,7 @@ public final class Sandbox implements AutoCloseable {
         ? options.agentPort() + 1 : LoopbackPorts.free();
     agentFiles = AgentFiles.write(options.directory().resolve("agent"), new AgentFiles.Settings(
         cluster.controlPlane().kubeconfigFile(), gitUrl, options.pollInterval(),
-        prometheus.url(), options.tickInterval(), options.router(), agentPort, adminPort, repo.ageKeyFile(),
+        prometheus.url(), options.router(), agentPort, adminPort, repo.ageKeyFile(),
         ProjectTools.run("kustomize"), ProjectTools.run("helm")));
     repo.installCommitHook(url("/hooks/" + SOURCE).toString(), agentFiles.webhookSecretFile().toString());
     startAgent();
@@ -241,8 +241,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** {@code ageKeyFile}: the key the repository's SOPS files are encrypted for; the pinned Kustomize and Helm. */
     record Settings(Path kubeconfig, String gitUrl, java.time.Duration pollInterval, URI prometheusUrl,
-        java.time.Duration tickInterval, RouterKind router, int port, int adminPort, Path ageKeyFile,
-        String kustomize, String helm) {}
+        RouterKind router, int port, int adminPort, Path ageKeyFile, String kustomize, String helm) {}
 
     static AgentFiles write(Path dir, Settings settings) {
       try {
@@ -276,7 +275,6 @@ public final class Sandbox implements AutoCloseable {
               helmBinary: %s
             releaseController:
               prometheusUrl: %s
-              tickInterval: %dms
               queryTimeout: 3s
               router: %s
             leaderElection:
@@ -294,7 +292,7 @@ public final class Sandbox implements AutoCloseable {
             """.formatted(AGENT_NAMESPACE, settings.kubeconfig(), dir.resolve("cache"), tokenFile, SOURCE,
             settings.gitUrl(), SandboxRepo.OVERLAY, settings.pollInterval().toMillis(), webhookFile,
             settings.ageKeyFile(), settings.kustomize(), settings.helm(), settings.prometheusUrl(),
-            settings.tickInterval().toMillis(), settings.router().value(), settings.port(), settings.adminPort()));
+            settings.router().value(), settings.port(), settings.adminPort()));
         return new AgentFiles(config, webhookFile, tokenFile, apiToken);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the agent's files into " + dir, e);
