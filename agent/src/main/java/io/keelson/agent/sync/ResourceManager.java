@@ -106,8 +106,13 @@ public final class ResourceManager {
 
   /** Stores one of the agent's own ConfigMaps, as {@link Ownership#FIELD_MANAGER}. */
   public void store(ConfigMap map) {
+    store(map, Ownership.FIELD_MANAGER);
+  }
+
+  /** The same as {@code fieldManager}, which owns (and so replaces) only the fields {@code map} sets. */
+  public void store(ConfigMap map, String fieldManager) {
     checkWrite();
-    client.resource(map).fieldManager(Ownership.FIELD_MANAGER).forceConflicts().serverSideApply();
+    client.resource(map).fieldManager(fieldManager).forceConflicts().serverSideApply();
   }
 
   /** The object as the server would store it if applied now; nothing is persisted. */

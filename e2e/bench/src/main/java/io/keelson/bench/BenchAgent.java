@@ -41,7 +41,7 @@ final class BenchAgent implements AutoCloseable {
   }
 
   /** Where the release controller finds Prometheus, and how often it ticks; null leaves it off. */
-  record Releases(URI prometheusUrl, Duration tickInterval) {}
+  record Releases(URI prometheusUrl) {}
 
   record Settings(String name, String source, Path kubeconfig, String gitUrl, Duration interval, Releases releases) {}
 
@@ -62,8 +62,7 @@ final class BenchAgent implements AutoCloseable {
       String releaseController = releases == null ? "releaseController: {enabled: false}" : """
           releaseController:
             prometheusUrl: %s
-            tickInterval: %dms
-            queryTimeout: 3s""".formatted(releases.prometheusUrl(), releases.tickInterval().toMillis());
+            queryTimeout: 3s""".formatted(releases.prometheusUrl());
       Path config = dir.resolve("keelson.yml");
       Files.writeString(config, """
           agentNamespace: %1$s

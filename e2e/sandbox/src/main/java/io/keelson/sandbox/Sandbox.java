@@ -122,7 +122,7 @@ public final class Sandbox implements AutoCloseable {
         ? options.agentPort() + 1 : LoopbackPorts.free();
     agentFiles = AgentFiles.write(options.directory().resolve("agent"), new AgentFiles.Settings(
         cluster.controlPlane().kubeconfigFile(), gitUrl, options.pollInterval(),
-        prometheus.url(), options.tickInterval(), options.router(), agentPort, adminPort));
+        prometheus.url(), options.router(), agentPort, adminPort));
     repo.installCommitHook(url("/hooks/" + SOURCE).toString(), agentFiles.webhookSecretFile().toString());
     startAgent();
     prometheus.addTarget("agent", "127.0.0.1:" + adminPort, Map.of("source", "keelson-agent"));
@@ -239,7 +239,7 @@ public final class Sandbox implements AutoCloseable {
   record AgentFiles(Path config, Path webhookSecretFile, Path apiTokenFile, String apiToken) {
 
     record Settings(Path kubeconfig, String gitUrl, java.time.Duration pollInterval, URI prometheusUrl,
-        java.time.Duration tickInterval, RouterKind router, int port, int adminPort) {}
+        RouterKind router, int port, int adminPort) {}
 
     static AgentFiles write(Path dir, Settings settings) {
       try {
@@ -269,7 +269,6 @@ public final class Sandbox implements AutoCloseable {
                 webhookSecret: {file: %s}
             releaseController:
               prometheusUrl: %s
-              tickInterval: %dms
               queryTimeout: 3s
               router: %s
             leaderElection:
@@ -286,7 +285,7 @@ public final class Sandbox implements AutoCloseable {
               level: INFO
             """.formatted(AGENT_NAMESPACE, settings.kubeconfig(), dir.resolve("cache"), tokenFile, SOURCE,
             settings.gitUrl(), settings.pollInterval().toMillis(), webhookFile, settings.prometheusUrl(),
-            settings.tickInterval().toMillis(), settings.router().value(), settings.port(), settings.adminPort()));
+            settings.router().value(), settings.port(), settings.adminPort()));
         return new AgentFiles(config, webhookFile, tokenFile, apiToken);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write the agent's files into " + dir, e);

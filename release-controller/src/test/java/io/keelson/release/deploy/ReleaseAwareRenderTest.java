@@ -403,6 +403,27 @@ class ReleaseAwareRenderTest {
     }
   }
 
+  /**
+   * A render reports its release against the status it read; restated against a later status, it says what a
+   * render of the same Git would say now, for every pair of statuses and whatever Git declares.
+   */
+  @ParameterizedTest
+  @MethodSource("recordedReleases")
+  void aReleaseRestatedForALaterStatusIsWhatARenderWithThatStatusReports(ReleasePolicyStatus readByRender) {
+    List<ReleasePolicyStatus> later = recordedReleases().toList();
+    for (String declared : List.of(V1, V2, V3)) {
+      ReleaseAwareRender.Release rendered = render.apply(gitRevision(declared), Map.of(KEY, readByRender))
+          .releases().get(0);
+      for (ReleasePolicyStatus now : later) {
+        ReleaseAwareRender.Release current = render.apply(gitRevision(declared), Map.of(KEY, now)).releases().get(0);
+
+        assertThat(ReleaseAwareRender.restated(rendered, null, now))
+            .as("Git %s, rendered with %s, decided on %s", declared, readByRender.getPhase(), now.getPhase())
+            .isEqualTo(current);
+      }
+    }
+  }
+
   @Test
   void nothingWasRenderedForAPolicyNeverReleased() {
     assertThat(ReleaseAwareRender.lastRendered(KEY, "checkout", null)).isEmpty();

@@ -121,7 +121,7 @@ final class ImageAgent implements Sandbox.AgentLauncher {
         "paths", List.of("manifests", "policies"), "interval", sandbox.options().pollInterval().toSeconds() + "s",
         "timeout", "10s")));
     values.put("releaseController", Map.of("prometheusUrl", sandbox.prometheus().url().toString(),
-        "tickInterval", sandbox.options().tickInterval().toMillis() + "ms", "queryTimeout", "3s",
+        "queryTimeout", "3s",
         "router", sandbox.options().router().value()));
     values.put("leaderElection", Map.of("enabled", true, "leaseName", "keelson-agent", "leaseDuration", "4s",
         "renewDeadline", "3s", "retryPeriod", "500ms"));
