@@ -30,8 +30,10 @@ import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.checks.SourcesHealthCheck;
 import io.keelson.agent.leader.LeaderState;
 import io.keelson.agent.leader.Leadership;
+import io.keelson.agent.leader.SourceLeases;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.agent.model.Ownership;
 import io.keelson.agent.render.sops.SopsDecryptor;
 import io.keelson.agent.resources.ReleasesResource;
 import io.keelson.agent.resources.SourcesResource;
@@ -39,6 +41,7 @@ import io.keelson.agent.resources.StatusPageResource;
 import io.keelson.agent.resources.StatusResource;
 import io.keelson.agent.resources.WebhookResource;
 import io.keelson.agent.schedule.ReleaseFollowUp;
+import io.keelson.agent.schedule.ReleaseTicks;
 import io.keelson.agent.schedule.SyncScheduler;
 import io.keelson.agent.source.SourceController;
 import io.keelson.agent.status.ReleaseViews;
@@ -78,11 +81,13 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The agent: the only place objects are constructed and wired. */
 public class KeelsonApplication extends Application<KeelsonConfiguration> {
 
-  private static final String RELEASES_TASK = "releases";
+  private static final Logger LOG = LoggerFactory.getLogger(KeelsonApplication.class);
 
   public static void main(String[] args) throws Exception {
     new KeelsonApplication().run(args);
@@ -115,13 +120,21 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
   public void run(KeelsonConfiguration config, Environment environment) {
     Clock clock = Clock.systemUTC();
     Map<String, String> env = System.getenv();
+    config.getReleaseController().retiredSettingWarning().ifPresent(LOG::warn);
     String identity = Optional.ofNullable(config.getIdentity()).filter(s -> !s.isBlank()).orElseGet(
         KeelsonApplication::hostName);
-    boolean elected = config.getLeaderElection().isEnabled();
+    boolean sharded = config.getLeaderElection().isEnabled() && config.getLeaderElection().isSharded();
+    boolean elected = config.getLeaderElection().isEnabled() && !sharded;
+    // Sharded, each source's writes are fenced by its own Lease (checked before each of them by the sync
+    // engine); the replica's fence then only closes at stop.
     WriteFence fence = elected ? WriteFence.forLease(duration(config.getLeaderElection().getRenewDeadline()))
         : WriteFence.unfenced();
-    // Every write of this replica goes through the fence; the Lease is renewed through a client of its own.
+    // Every write of this replica goes through the fence; the Leases are renewed through a client of their own.
     KubernetesClient client = kubernetesClient(config, identity, fence.interceptor());
+    KubernetesClient leaseClient = elected || sharded ? kubernetesClient(config, identity, null) : null;
+    SourceLeases shards = sharded ? new SourceLeases(leaseClient, config.getAgentNamespace(),
+        config.getLeaderElection().getLeaseName(), identity, leaseTiming(config),
+        config.getSources().stream().map(SourceSettings::getName).toList()) : null;
     ObjectMapper json = environment.getObjectMapper();
 
     PrometheusRegistry registry = new PrometheusRegistry();
@@ -147,7 +160,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     Map<String, Duration> intervals = new LinkedHashMap<>();
     Map<String, String> webhookSecrets = new HashMap<>();
     for (SourceSettings source : config.getSources()) {
-      SyncOptions options = syncOptions(config, source).withFence(fence);
+      SyncOptions options = syncOptions(config, source)
+          .withFence(shards != null ? shards.fence(source.getName()) : fence);
       GitSource git = new GitSource(GitSettings.of(source, env),
           Path.of(config.getCacheDirectory()).resolve(source.getName()));
       String url = git.settings().displayUrl();
@@ -156,7 +170,13 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
           : SourceViews.initial(source.getName(), url, source.getRef(), source.getPaths());
       SourceController controller = new SourceController(source.getName(), source.getPaths(), git,
           drift -> new Synchronizer(resources, options, clock, drift), metrics, events, clock, initial,
-          changed -> store.write(liveViews.get()), releases::observed);
+          changed -> {
+            if (shards != null) {
+              store.writeSource(changed);
+            } else {
+              store.write(liveViews.get());
+            }
+          }, releases::observed);
       controllers.put(source.getName(), controller);
       intervals.put(source.getName(), Duration.ofMillis(source.getInterval().toMilliseconds()));
       if (source.getWebhookSecret() != null) {
@@ -164,16 +184,13 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       }
     }
     SyncScheduler scheduler = new SyncScheduler(controllers, intervals);
+    // Sharded, a replica ticks the releases of the sources it holds (a release follows its source's Lease).
+    ReleaseTicks ticks = new ReleaseTicks(releases, new ReleaseFollowUp(scheduler, metrics), fence,
+        shards != null ? policy -> shards.drives(policy.getMetadata().getLabels()) : policy -> true,
+        duration(config.getReleaseController().getResyncInterval()), Ownership.SOURCE_LABEL, clock);
     if (config.getReleaseController().isEnabled()) {
-      ReleaseFollowUp followUp = new ReleaseFollowUp(scheduler, metrics);
-      scheduler.scheduleRepeating(RELEASES_TASK, duration(config.getReleaseController().getTickInterval()),
-          () -> {
-            if (fence.holds()) {
-              followUp.after(releases.tick());
-            }
-          });
+      scheduler.attach(ticks);
     }
-    KubernetesClient leaseClient = elected ? kubernetesClient(config, identity, null) : null;
     Leadership leadership = elected ? new Leadership(leaseClient,
         config.getAgentNamespace(), config.getLeaderElection().getLeaseName(), identity,
         duration(config.getLeaderElection().getLeaseDuration()), duration(config.getLeaderElection().getRenewDeadline()),
@@ -189,7 +206,8 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
             controllers.values().forEach(SourceController::pause);
           }
         }) : null;
-    StatusService status = new StatusService(identity, version(), liveViews, store, leadership,
+    LeaderState leaderState = leadership != null ? leadership : shards != null ? shards : LeaderState.alone(identity);
+    StatusService status = new StatusService(identity, version(), liveViews, store, leaderState,
         () -> ReleaseViews.of(releases.lastTicks()), clock);
 
     environment.lifecycle().manage(new Managed() {
@@ -197,6 +215,22 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       public void start() {
         if (leadership != null) {
           leadership.start();
+        } else if (shards != null) {
+          scheduler.startSharded();
+          shards.start(new SourceLeases.Listener() {
+            @Override
+            public void startSource(String source) {
+              scheduler.resume(source);
+              // the source's releases (say, a rollback the former holder began) go on at once
+              ticks.tickAll();
+            }
+
+            @Override
+            public void stopSource(String source) {
+              scheduler.pause(source);
+              controllers.get(source).pause();
+            }
+          });
         } else {
           scheduler.start();
         }
@@ -206,23 +240,31 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       public void stop() {
         // Syncs in hand (even in a long health wait) are abandoned before their next write, so stop is prompt.
         fence.close();
+        if (shards != null) {
+          shards.stopWriting();
+        }
         if (leadership != null) {
           leadership.close();
-          leaseClient.close();
         }
         scheduler.close();
         releases.close();
         controllers.values().forEach(SourceController::close);
+        if (shards != null) {
+          // The syncs in hand have ended: the Leases can go to the other replicas at once.
+          shards.close();
+        }
+        if (leaseClient != null) {
+          leaseClient.close();
+        }
         client.close();
       }
     });
     environment.jersey().register(new StatusResource(status));
     environment.jersey().register(new StatusPageResource());
     BearerTokens tokens = new BearerTokens(Optional.ofNullable(config.getApiToken()).map(token -> token.resolve(env)));
-    LeaderState leaderState = leadership != null ? leadership : LeaderState.alone(identity);
     environment.jersey().register(new SourcesResource(scheduler, tokens, leaderState));
     environment.jersey().register(new WebhookResource(scheduler, webhookSecrets, metrics, leaderState));
-    environment.jersey().register(new ReleasesResource(releases, tokens, () -> scheduler.runNow(RELEASES_TASK),
+    environment.jersey().register(new ReleasesResource(releases, tokens, ticks::tickNow,
         leaderState));
     environment.healthChecks().register("kubernetes", new KubernetesHealthCheck(client));
     environment.healthChecks().register("sources", new SourcesHealthCheck(status));
@@ -288,6 +330,11 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
       builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("write-fence", interceptor));
     }
     return builder.build();
+  }
+
+  private static SourceLeases.Timing leaseTiming(KeelsonConfiguration config) {
+    return new SourceLeases.Timing(duration(config.getLeaderElection().getLeaseDuration()),
+        duration(config.getLeaderElection().getRenewDeadline()), duration(config.getLeaderElection().getRetryPeriod()));
   }
 
   private static Duration duration(io.dropwizard.util.Duration duration) {

@@ -14,6 +14,7 @@ import io.keelson.agent.checks.KubernetesHealthCheck;
 import io.keelson.agent.cli.DiffCommand;
 import io.keelson.agent.events.EventRecorder;
 import io.keelson.agent.leader.Leadership;
+import io.keelson.agent.leader.SourceLeases;
 import io.keelson.agent.sync.ApiDiscovery;
 import io.keelson.agent.sync.ResourceManager;
 import java.util.Map;
@@ -29,6 +30,7 @@ class AgentArchitectureTest {
       ResourceManager.class, "all I/O about managed objects and the agent's own stores goes through it",
       ApiDiscovery.class, "the ResourceManager's discovery, built by it alone",
       Leadership.class, "renews the Lease through a client of its own, outside the write fence",
+      SourceLeases.class, "renews the source and heartbeat Leases through that same unfenced client",
       EventRecorder.class, "Events are best-effort notes about objects, never managed objects themselves",
       KubernetesHealthCheck.class, "only asks whether the API server answers",
       DiffCommand.class, "the diff command's connection to the cluster it previews, handed to a ResourceManager");

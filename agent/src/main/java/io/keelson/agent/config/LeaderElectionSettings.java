@@ -6,11 +6,19 @@ import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
-/** Leader election on a Lease: only the leader reconciles; followers serve the leader's last status. */
+/**
+ * Leader election on Leases. Unsharded (the default), one Lease elects one leader that reconciles every source;
+ * followers serve the leader's last status. Sharded, every source has a Lease of its own
+ * ({@code <leaseName>-source-<source>}) and each replica holds at most its fair share of them, counting the live
+ * replicas by their heartbeat Leases ({@code <leaseName>-replica-<identity>}).
+ */
 public class LeaderElectionSettings {
 
   @JsonProperty
   private boolean enabled = true;
+
+  @JsonProperty
+  private boolean sharded;
 
   @JsonProperty
   @NotBlank
@@ -32,6 +40,10 @@ public class LeaderElectionSettings {
     return enabled;
   }
 
+  public boolean isSharded() {
+    return sharded;
+  }
+
   public String getLeaseName() {
     return leaseName;
   }
@@ -46,6 +58,11 @@ public class LeaderElectionSettings {
 
   public Duration getRetryPeriod() {
     return retryPeriod;
+  }
+
+  @ValidationMethod(message = "leaderElection: sharded needs enabled: true")
+  public boolean isShardingElected() {
+    return enabled || !sharded;
   }
 
   @ValidationMethod(message = "leaderElection: need retryPeriod < renewDeadline < leaseDuration")

@@ -7,9 +7,10 @@ import io.keelson.release.api.RouterKind;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** The release controller inside the agent: where Prometheus is, and how often releases are looked at. */
+/** The release controller inside the agent: where Prometheus is, and how often every release is ticked at the least. */
 public class ReleaseControllerSettings {
 
   @JsonProperty
@@ -23,11 +24,21 @@ public class ReleaseControllerSettings {
   @JsonProperty
   private SecretRef prometheusToken;
 
-  /** Each release is looked at this often; analysis runs when a step's interval is due. */
+  /**
+   * Every release is ticked at least this often: a safety net, as releases are ticked on every change of their
+   * policy, Deployments, routes and Git render, and when their analysis or a deadline falls due.
+   */
   @JsonProperty
   @NotNull
-  @MinDuration(value = 200, unit = TimeUnit.MILLISECONDS)
-  private Duration tickInterval = Duration.seconds(2);
+  @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+  private Duration resyncInterval = Duration.seconds(30);
+
+  /**
+   * The fixed poll of earlier versions, retired by event-driven ticks. Still read, so that a configuration written
+   * for an earlier version starts; the agent warns that it has no effect.
+   */
+  @JsonProperty
+  private Duration tickInterval;
 
   @JsonProperty
   @NotNull
@@ -54,8 +65,16 @@ public class ReleaseControllerSettings {
     return prometheusToken;
   }
 
-  public Duration getTickInterval() {
-    return tickInterval;
+  public Duration getResyncInterval() {
+    return resyncInterval;
+  }
+
+  /** Why the configuration names a setting that no longer does anything, or empty when it names none. */
+  public Optional<String> retiredSettingWarning() {
+    return tickInterval == null ? Optional.empty() : Optional.of(
+        "releaseController.tickInterval (" + tickInterval + ") has no effect and may be removed: releases are"
+        + " ticked when their analysis falls due and on watch events, and every releaseController.resyncInterval ("
+        + resyncInterval + ") at the least");
   }
 
   public Duration getQueryTimeout() {

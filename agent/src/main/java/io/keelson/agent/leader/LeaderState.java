@@ -13,6 +13,11 @@ public interface LeaderState {
   /** How long a caller turned away by a follower should wait before trying again. */
   Duration retryAfter();
 
+  /** Who leads for one source: the same as for the whole replica unless sources are sharded across replicas. */
+  default LeaderState forSource(String source) {
+    return this;
+  }
+
   /** A replica that elects no leader: it always leads. */
   static LeaderState alone(String identity) {
     return new LeaderState() {

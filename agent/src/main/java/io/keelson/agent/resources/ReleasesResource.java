@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code POST /api/v1/releases/{namespace}/{name}/{action}} — promote, abort, pause, resume, retry — for a
@@ -28,10 +29,11 @@ public class ReleasesResource {
 
   private final ReleaseController releases;
   private final BearerTokens tokens;
-  private final Runnable tickNow;
+  private final Consumer<PolicyKey> tickNow;
   private final LeaderState leadership;
 
-  public ReleasesResource(ReleaseController releases, BearerTokens tokens, Runnable tickNow, LeaderState leadership) {
+  public ReleasesResource(ReleaseController releases, BearerTokens tokens, Consumer<PolicyKey> tickNow,
+      LeaderState leadership) {
     this.releases = releases;
     this.tokens = tokens;
     this.tickNow = tickNow;
@@ -59,10 +61,11 @@ public class ReleasesResource {
       return follower.get(); // only the leader writes, and only its ticks carry the action out
     }
     String by = actor == null || actor.isBlank() ? "api" : actor.strip();
-    if (!releases.request(new PolicyKey(namespace, name), kind, by)) {
+    PolicyKey policy = new PolicyKey(namespace, name);
+    if (!releases.request(policy, kind, by)) {
       return Responses.error(Response.Status.NOT_FOUND, "no ReleasePolicy " + namespace + "/" + name);
     }
-    tickNow.run();
+    tickNow.accept(policy);
     return Response.accepted(Map.of("policy", namespace + "/" + name, "action", kind.name().toLowerCase(Locale.ROOT),
         "by", by)).build();
   }

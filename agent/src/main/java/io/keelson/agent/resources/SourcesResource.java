@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * {@code POST /api/v1/sources/{name}/sync}: a manual sync, for a bearer-token holder. Only the leader syncs: a
- * follower answers 503 naming the leader.
+ * follower answers 503 naming the leader (of that source, when sources are sharded across replicas).
  */
 @Path("/api/v1/sources")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,7 +41,7 @@ public class SourcesResource {
     if (!scheduler.knows(name)) {
       return Responses.error(Response.Status.NOT_FOUND, "no source named " + name);
     }
-    java.util.Optional<Response> follower = Responses.notLeader(leadership);
+    java.util.Optional<Response> follower = Responses.notLeader(leadership.forSource(name));
     if (follower.isPresent()) {
       return follower.get();
     }

@@ -22,7 +22,7 @@ import java.util.Optional;
  * {@code POST /hooks/{source}}: the Git host says something was pushed. A valid GitHub-style HMAC
  * signature or GitLab-style token triggers a sync (202); anything else is refused (401), counted, and
  * triggers nothing. A follower replica syncs nothing, so it answers a valid webhook with 503 naming the
- * leader. An unknown source is 404 and counted nowhere (metric labels come only from the configuration); a
+ * leader (the source's, when sources are sharded). An unknown source is 404 and counted nowhere (metric labels come only from the configuration); a
  * body over {@link #MAX_BODY} is 413, refused before it is read whole.
  */
 @Path("/hooks")
@@ -71,7 +71,7 @@ public class WebhookResource {
       return Responses.error(Response.Status.UNAUTHORIZED,
           "missing or invalid X-Hub-Signature-256 (or X-Gitlab-Token)");
     }
-    Optional<Response> follower = Responses.notLeader(leadership);
+    Optional<Response> follower = Responses.notLeader(leadership.forSource(source));
     if (follower.isPresent()) {
       metrics.webhook(source, "not_leader");
       return follower.get();

@@ -4,14 +4,11 @@ import io.keelson.agent.leader.WriteFence;
 import io.keelson.agent.source.SourceController;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
@@ -31,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * One Quartz job per source at its interval, started with a random offset so sources do not all hit
  * Git at once. A source never syncs twice at the same time ({@link DisallowConcurrentExecution}); a
  * trigger ("sync now") while it runs waits and coalesces with others (see
- * {@link SourceController#requestSync}). Repeating tasks (release ticks) run on threads of their own. The
- * scheduler only runs while this replica leads.
+ * {@link SourceController#requestSync}). Work that runs beside the syncs (release ticks) is started and
+ * stopped with it, on threads of its own. The scheduler only runs while this replica leads; with sources
+ * sharded across replicas it runs throughout and each source's job runs only while this replica holds that
+ * source ({@link #startSharded}).
  */
 public final class SyncScheduler implements AutoCloseable {
 
@@ -42,7 +41,19 @@ public final class SyncScheduler implements AutoCloseable {
   public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private final Scheduler scheduler;
   private final Map<String, SourceController> sources;
-  private final Map<String, RepeatingTask> tasks = new ConcurrentHashMap<>();
+  private final List<LeaderWork> work = new CopyOnWriteArrayList<>();
+
+  /** Work that runs beside the syncs while this replica leads. */
+  public interface LeaderWork {
+    /** Leadership began (or the agent started without election). */
+    void start();
+
+    /** Leadership ended: run nothing more until started again. */
+    void standby();
+
+    /** The agent stops for good. */
+    void close();
+  }
 
   public SyncScheduler(Map<String, SourceController> sources, Map<String, Duration> intervals) {
     this.sources = Map.copyOf(sources);
@@ -74,36 +85,57 @@ public final class SyncScheduler implements AutoCloseable {
     scheduler.scheduleJob(job, java.util.Set.of(trigger), true);
   }
 
-  /**
-   * Runs {@code task} every {@code every} while the scheduler runs, never twice at once, on a thread of its
-   * own: no number of syncs stuck in health waits can hold it up.
-   */
-  public void scheduleRepeating(String name, Duration every, Runnable task) {
-    tasks.put(name, new RepeatingTask(name, every, task));
-  }
-
-  /** Asks for a run of a repeating task as soon as possible (none while the scheduler stands by, or unknown). */
-  public void runNow(String task) {
-    RepeatingTask repeating = tasks.get(task);
-    if (repeating != null) {
-      repeating.runNow();
-    }
+  /** Starts and stops {@code beside} with this scheduler. */
+  public void attach(LeaderWork beside) {
+    work.add(beside);
   }
 
   /** Starts (or resumes) running jobs and syncs every source now. */
   public void start() {
     try {
       scheduler.start();
-      tasks.values().forEach(RepeatingTask::start);
+      work.forEach(LeaderWork::start);
       sources.keySet().forEach(this::syncNow);
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot start the sync scheduler: " + e.getMessage(), e);
     }
   }
 
+  /** Starts the work beside the syncs, with every source's job paused until {@link #resume} (sharded replicas). */
+  public void startSharded() {
+    try {
+      for (String source : sources.keySet()) {
+        scheduler.pauseJob(JobKey.jobKey(source, GROUP));
+      }
+      scheduler.start();
+      work.forEach(LeaderWork::start);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot start the sync scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code source}'s job again at its interval, and syncs it now (this replica took it over). */
+  public void resume(String source) {
+    try {
+      scheduler.resumeJob(JobKey.jobKey(source, GROUP));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot resume the syncs of " + source + ": " + e.getMessage(), e);
+    }
+    syncNow(source);
+  }
+
+  /** Stops running {@code source}'s job at its interval (this replica no longer holds it). */
+  public void pause(String source) {
+    try {
+      scheduler.pauseJob(JobKey.jobKey(source, GROUP));
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot pause the syncs of " + source + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Stops running jobs without forgetting them (leadership lost). */
   public void standby() {
-    tasks.values().forEach(RepeatingTask::stop);
+    work.forEach(LeaderWork::standby);
     try {
       scheduler.standby();
     } catch (SchedulerException e) {
@@ -144,7 +176,7 @@ public final class SyncScheduler implements AutoCloseable {
    * the process: it writes nothing more, and the next start resyncs.
    */
   public void close(Duration grace) {
-    tasks.values().forEach(RepeatingTask::close);
+    work.forEach(LeaderWork::close);
     Thread stopping = new Thread(() -> {
       try {
         scheduler.shutdown(true);
@@ -162,67 +194,6 @@ public final class SyncScheduler implements AutoCloseable {
     if (stopping.isAlive()) {
       LOG.warn("syncs still running {} ms after stop was asked; abandoned (the next start resyncs)",
           grace.toMillis());
-    }
-  }
-
-  /** A task repeated with a fixed delay on its own thread while started; a failed run is logged and retried. */
-  private static final class RepeatingTask {
-
-    private final String name;
-    private final Duration every;
-    private final Runnable task;
-    private final ScheduledExecutorService thread;
-    private volatile boolean started;
-    private ScheduledFuture<?> repeating;
-
-    RepeatingTask(String name, Duration every, Runnable task) {
-      this.name = name;
-      this.every = every;
-      this.task = task;
-      this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "keelson-" + name);
-        thread.setDaemon(true);
-        return thread;
-      });
-    }
-
-    synchronized void start() {
-      started = true;
-      if (repeating == null) {
-        repeating = thread.scheduleWithFixedDelay(this::run, 0, every.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    }
-
-    synchronized void stop() {
-      started = false;
-      if (repeating != null) {
-        repeating.cancel(false);
-        repeating = null;
-      }
-    }
-
-    void runNow() {
-      if (started) {
-        thread.execute(this::run);
-      }
-    }
-
-    void close() {
-      stop();
-      thread.shutdownNow();
-    }
-
-    private void run() {
-      if (!started) {
-        return;
-      }
-      try {
-        task.run();
-      } catch (WriteFence.LeadershipLost e) {
-        LOG.info("{}: abandoned: {}", name, e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("{}: run failed, retrying in {} ms: {}", name, every.toMillis(), e.toString());
-      }
     }
   }
 

@@ -37,6 +37,20 @@ class KeelsonConfigurationTest {
   }
 
   @Test
+  void aConfigurationWrittenForTheFixedTickStartsAndIsToldTheSettingIsRetired() throws Exception {
+    String source = """
+        sources: [{name: apps, url: "https://git.example.com/config.git", paths: [manifests]}]
+        releaseController: {%s}
+        """;
+
+    assertThat(load(write(source.formatted("tickInterval: 500ms"))).getReleaseController().retiredSettingWarning())
+        .hasValueSatisfying(warning -> assertThat(warning)
+            .contains("releaseController.tickInterval (500 milliseconds) has no effect", "resyncInterval (30 seconds)"));
+    assertThat(load(write(source.formatted("resyncInterval: 10s"))).getReleaseController().retiredSettingWarning())
+        .isEmpty();
+  }
+
+  @Test
   void theDocumentedExampleIsValid() throws Exception {
     KeelsonConfiguration config = load(ProjectFiles.agentExample());
 

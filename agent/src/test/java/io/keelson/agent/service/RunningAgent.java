@@ -41,11 +41,11 @@ final class RunningAgent implements AutoCloseable {
    * @param sources the sources' names, each syncing the directory of its name; the first is the webhook's
    * @param healthTimeout how long each sync waits for what it applied to become ready
    * @param prometheus the release controller's Prometheus; null leaves it at its default
-   * @param leaderElection whether the agent campaigns for a Lease, or writes alone
+   * @param election whether the agent campaigns for one Lease, for one Lease per source, or writes alone
    * @param allowMassPrune whether a prune of most of a source's objects proceeds, or is refused
    */
   record Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
-      List<String> sources, String healthTimeout, URI prometheus, boolean leaderElection, boolean allowMassPrune) {
+      List<String> sources, String healthTimeout, URI prometheus, Election election, boolean allowMassPrune) {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir) {
       this(identity, namespace, kubeconfig, gitUrl, interval, workDir, "0s");
@@ -53,93 +53,110 @@ final class RunningAgent implements AutoCloseable {
 
     Settings(String identity, String namespace, Path kubeconfig, String gitUrl, String interval, Path workDir,
         String healthTimeout) {
-      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null, true,
-          true);
+      this(identity, namespace, kubeconfig, gitUrl, interval, workDir, List.of("apps"), healthTimeout, null,
+          Election.SINGLE, true);
     }
 
     Settings withReleases(URI prometheusUrl, List<String> sourceNames, String timeout) {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, timeout,
-          prometheusUrl, leaderElection, allowMassPrune);
+          prometheusUrl, election, allowMassPrune);
     }
 
     /** A single replica that elects no leader: nothing but its own stop closes its write fence. */
     Settings withoutLeaderElection() {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sources, healthTimeout,
-          prometheus, false, allowMassPrune);
+          prometheus, Election.NONE, allowMassPrune);
+    }
+
+    /** One replica of several sharing {@code sourceNames}, one Lease per source. */
+    Settings sharded(List<String> sourceNames) {
+      return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sourceNames, healthTimeout,
+          prometheus, Election.SHARDED, allowMassPrune);
     }
 
     /** The shipped prune guard: a prune of most of a source's objects is refused. */
     Settings withMassPruneGuard() {
       return new Settings(identity, namespace, kubeconfig, gitUrl, interval, workDir, sources, healthTimeout,
-          prometheus, leaderElection, false);
+          prometheus, election, false);
     }
   }
 
+  /** How replicas coordinate: not at all, one Lease for everything, or one Lease per source. */
+  enum Election { NONE, SINGLE, SHARDED }
+
   static RunningAgent start(Settings settings) {
     try {
-      Path dir = Files.createDirectories(settings.workDir().resolve(settings.identity()));
-      Files.writeString(dir.resolve("api-token"), API_TOKEN);
-      Files.writeString(dir.resolve("webhook-secret"), WEBHOOK_SECRET);
-      Files.writeString(dir.resolve("git-password"), GIT_PASSWORD);
-      Path config = dir.resolve("keelson.yml");
-      StringBuilder sources = new StringBuilder();
-      for (String source : settings.sources()) {
-        sources.append("""
-              - name: %1$s
-                url: %3$s
-                ref: main
-                paths: [%1$s]
-                interval: %4$s
-                timeout: 5s
-                healthTimeout: %5$s
-                defaultNamespace: %2$s
-                credentials:
-                  username: %7$s
-                  password: {file: %6$s/git-password}
-                webhookSecret: {file: %6$s/webhook-secret}
-                prune: {allowMassPrune: %8$s}
-            """.formatted(source, settings.namespace(), settings.gitUrl(), settings.interval(),
-            settings.healthTimeout(), dir, GIT_USER, settings.allowMassPrune()));
-      }
-      // Releases are watched in the allowed namespaces only: other tests' policies stay theirs.
-      String releases = settings.prometheus() == null ? "" : """
-          allowedNamespaces: [%2$s]
-          releaseController:
-            prometheusUrl: %s
-            tickInterval: 300ms
-            queryTimeout: 3s
-          """.formatted(settings.prometheus(), settings.namespace());
-      Files.writeString(config, """
-          agentNamespace: %2$s
-          identity: %1$s
-          kubeconfig: %3$s
-          cacheDirectory: %4$s/cache
-          apiToken: {file: %4$s/api-token}
-          sources:
-          %5$s%6$s
-          leaderElection:
-            enabled: %7$s
-            leaseName: keelson-%2$s
-            leaseDuration: 4s
-            renewDeadline: 3s
-            retryPeriod: 500ms
-          server:
-            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-          logging:
-            level: INFO
-            appenders:
-              - type: console
-              - {type: file, currentLogFilename: %4$s/agent.log, archive: false}
-          """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), dir, sources, releases,
-              settings.leaderElection()));
       DropwizardTestSupport<KeelsonConfiguration> support =
-          new DropwizardTestSupport<>(KeelsonApplication.class, config.toString());
+          new DropwizardTestSupport<>(KeelsonApplication.class, configure(settings, 0, 0).toString());
       support.before();
-      return new RunningAgent(support, dir);
+      return new RunningAgent(support, settings.workDir().resolve(settings.identity()));
     } catch (Exception e) {
       throw new IllegalStateException("the agent did not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes the agent's configuration file (and the secrets it names) under {@code workDir/identity}, listening
+   * on {@code port} and {@code adminPort} of 127.0.0.1 (0: any free port); returns the file.
+   */
+  static Path configure(Settings settings, int port, int adminPort) throws IOException {
+    Path dir = Files.createDirectories(settings.workDir().resolve(settings.identity()));
+    Files.writeString(dir.resolve("api-token"), API_TOKEN);
+    Files.writeString(dir.resolve("webhook-secret"), WEBHOOK_SECRET);
+    Files.writeString(dir.resolve("git-password"), GIT_PASSWORD);
+    Path config = dir.resolve("keelson.yml");
+    StringBuilder sources = new StringBuilder();
+    for (String source : settings.sources()) {
+      sources.append("""
+            - name: %1$s
+              url: %3$s
+              ref: main
+              paths: [%1$s]
+              interval: %4$s
+              timeout: 5s
+              healthTimeout: %5$s
+              defaultNamespace: %2$s
+              credentials:
+                username: %7$s
+                password: {file: %6$s/git-password}
+              webhookSecret: {file: %6$s/webhook-secret}
+              prune: {allowMassPrune: %8$s}
+          """.formatted(source, settings.namespace(), settings.gitUrl(), settings.interval(),
+          settings.healthTimeout(), dir, GIT_USER, settings.allowMassPrune()));
+    }
+    // Releases are watched in the allowed namespaces only: other tests' policies stay theirs.
+    String releases = settings.prometheus() == null ? "" : """
+        allowedNamespaces: [%2$s]
+        releaseController:
+          prometheusUrl: %s
+          queryTimeout: 3s
+        """.formatted(settings.prometheus(), settings.namespace());
+    Files.writeString(config, """
+        agentNamespace: %2$s
+        identity: %1$s
+        kubeconfig: %3$s
+        cacheDirectory: %4$s/cache
+        apiToken: {file: %4$s/api-token}
+        sources:
+        %5$s%6$s
+        leaderElection:
+          enabled: %7$s
+          sharded: %8$s
+          leaseName: keelson-%2$s
+          leaseDuration: 4s
+          renewDeadline: 3s
+          retryPeriod: 500ms
+        server:
+          applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %9$d}]
+          adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %10$d}]
+        logging:
+          level: INFO
+          appenders:
+            - type: console
+            - {type: file, currentLogFilename: %4$s/agent.log, archive: false}
+        """.formatted(settings.identity(), settings.namespace(), settings.kubeconfig(), dir, sources, releases,
+            settings.election() != Election.NONE, settings.election() == Election.SHARDED, port, adminPort));
+    return config;
   }
 
   /** Everything the agent logged. */
@@ -203,8 +220,15 @@ final class RunningAgent implements AutoCloseable {
   }
 
   HttpResponse<String> signedWebhook(String source) {
+    return send(signedWebhook(url("/hooks/" + source)));
+  }
+
+  /** A push webhook to {@code hook}, signed with the secret every test agent has. */
+  static HttpRequest signedWebhook(URI hook) {
     byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-    return webhook(source, body, WebhookSignatures.githubSignature(WEBHOOK_SECRET, body));
+    return HttpRequest.newBuilder(hook).header("Content-Type", "application/json")
+        .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
   }
 
   HttpResponse<String> manualSync(String source, String token) {

@@ -29,7 +29,9 @@ import java.util.Map;
 final class BenchAgent implements AutoCloseable {
 
   static final String AGENT_NAMESPACE = "keelson-system";
-  static final List<String> JVM_OPTIONS = List.of("-Xmx512m");
+  /** The chart's default javaOptions in its default 512 MiB container ({@code -XX:MaxRAM} stands for the limit). */
+  static final List<String> JVM_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+ExitOnOutOfMemoryError");
   private static final String API_TOKEN = "bench-api-token";
   private static final String WEBHOOK_SECRET = "bench-webhook-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +45,7 @@ final class BenchAgent implements AutoCloseable {
   }
 
   /** Where the release controller finds Prometheus, and how often it ticks; null leaves it off. */
-  record Releases(URI prometheusUrl, Duration tickInterval) {}
+  record Releases(URI prometheusUrl) {}
 
   record Settings(String name, SourceLayout layout, Path kubeconfig, String gitUrl, Duration interval,
       Releases releases) {
@@ -71,8 +73,7 @@ final class BenchAgent implements AutoCloseable {
       String releaseController = releases == null ? "releaseController: {enabled: false}" : """
           releaseController:
             prometheusUrl: %s
-            tickInterval: %dms
-            queryTimeout: 3s""".formatted(releases.prometheusUrl(), releases.tickInterval().toMillis());
+            queryTimeout: 3s""".formatted(releases.prometheusUrl());
       SourceLayout layout = settings.layout();
       StringBuilder sources = new StringBuilder();
       for (int i = 0; i < layout.count(); i++) {

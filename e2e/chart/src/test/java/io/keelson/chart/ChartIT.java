@@ -146,6 +146,13 @@ class ChartIT {
     assertThat(rendered.ofKind("RoleBinding")).extracting(r -> at(r, "metadata.namespace"))
         .containsExactlyInAnyOrder(RELEASE_NAMESPACE, "team-a", "team-b");
     assertThat(at(configuration(rendered), "allowedNamespaces")).isEqualTo(List.of("team-a", "team-b"));
+    // Sharded replicas list the Leases every round and delete their heartbeat at stop.
+    assertThat(at(configuration(rendered), "leaderElection.sharded")).isEqualTo(true);
+    Map<String, Object> own = rendered.ofKind("Role").stream()
+        .filter(r -> RELEASE_NAMESPACE.equals(at(r, "metadata.namespace"))).findFirst().orElseThrow();
+    assertThat(list(own, "rules")).filteredOn(rule -> List.of("leases").equals(rule.get("resources")))
+        .extracting(rule -> rule.get("verbs"))
+        .containsExactly(List.of("get", "list", "create", "update", "patch", "delete"));
 
     Map<String, Object> monitor = rendered.one("ServiceMonitor");
     assertThat(at(monitor, "spec.endpoints.0")).isEqualTo(Map.of("port", HTTP_PORT, "path", "/metrics", "interval", "30s"));

@@ -85,7 +85,9 @@ public final class ReleaseAwareRender {
   public Result apply(List<GenericKubernetesResource> objects, Map<PolicyKey, ReleasePolicyStatus> liveStatus) {
     Objects.requireNonNull(objects, "objects");
     Objects.requireNonNull(liveStatus, "liveStatus");
-    List<GenericKubernetesResource> input = objects.stream().map(ReleaseAwareRender::copy).toList();
+    // Not copied up front: every object this changes is copied first (copy, withTemplate), so the caller's
+    // objects stay as they were and an object no release touches is passed through, not held twice.
+    List<GenericKubernetesResource> input = List.copyOf(objects);
     List<Problem> problems = new ArrayList<>();
 
     List<Policy> policies = readPolicies(input, problems);
@@ -339,9 +341,9 @@ public final class ReleaseAwareRender {
 
     String gitHash = TemplateHash.of(gitTemplate);
     PodTemplateSpec stableTemplate = status == null ? null : status.getStableTemplate();
-    String stableHash = stableTemplate == null ? null : TemplateHash.of(stableTemplate);
+    String stableHash = stableHash(status);
     // The release under way keeps its own template while Git's newer one waits (see inFlight).
-    PodTemplateSpec inFlight = inFlight(policy, status, gitHash, stableHash);
+    PodTemplateSpec inFlight = inFlight(policy.spec().getOnNewCandidate(), status, gitHash, stableHash);
     String candidateHash = inFlight == null ? gitHash : TemplateHash.of(inFlight);
     GenericKubernetesResource candidate = inFlight == null ? deployment
         : withTemplate(deployment, LENIENT.convertValue(inFlight, JSON_OBJECT));
@@ -371,7 +373,7 @@ public final class ReleaseAwareRender {
    * {@code onNewCandidate: queue} the release under way keeps its template until it ends, a revert to stable
    * excepted (the controller rolls that back).
    */
-  private static PodTemplateSpec inFlight(Policy policy, ReleasePolicyStatus status, String gitHash,
+  private static PodTemplateSpec inFlight(OnNewCandidate onNewCandidate, ReleasePolicyStatus status, String gitHash,
       String stableHash) {
     if (status == null || status.getCandidateTemplate() == null || stableHash == null) {
       return null;
@@ -381,9 +383,29 @@ public final class ReleaseAwareRender {
       return null;
     }
     boolean routed = ROUTED.contains(status.getPhase());
-    boolean queued = policy.spec().getOnNewCandidate() == OnNewCandidate.QUEUE
+    boolean queued = onNewCandidate == OnNewCandidate.QUEUE
         && ACTIVE.contains(status.getPhase()) && !stableHash.equals(gitHash);
     return routed || queued ? inFlight : null;
+  }
+
+  /**
+   * {@code release} as a render of the same Git reports it for {@code status}. A render reports each release
+   * against the status it read, and a tick may have moved that status on before the next render: say, recorded
+   * the promotion while the sync that rendered the promotion still waited for health. Seen through the status
+   * it was rendered with, Git still declares a candidate the status now records as stable; a decision must see
+   * Git through the status it decides on.
+   */
+  public static Release restated(Release release, OnNewCandidate onNewCandidate, ReleasePolicyStatus status) {
+    String gitHash = release.gitTemplateHash();
+    String stableHash = stableHash(status);
+    PodTemplateSpec inFlight = inFlight(onNewCandidate, status, gitHash, stableHash);
+    String candidateHash = inFlight == null ? gitHash : TemplateHash.of(inFlight);
+    return new Release(release.policy(), release.deployment(), state(status, candidateHash, stableHash), gitHash,
+        stableHash, release.gitTemplate());
+  }
+
+  private static String stableHash(ReleasePolicyStatus status) {
+    return status == null || status.getStableTemplate() == null ? null : TemplateHash.of(status.getStableTemplate());
   }
 
   /**

@@ -29,6 +29,7 @@ final class DecisionDraft {
   final ReleasePolicyStatus next;
   final Observation observation;
   final Instant now;
+  private final ReleaseAwareRender.Release release;
   private final List<String> notes = new ArrayList<>();
 
   DecisionDraft(ReleasePolicySpec spec, ReleasePolicyStatus status, Observation observation, Instant now) {
@@ -37,6 +38,10 @@ final class DecisionDraft {
     this.next = copy(this.before);
     this.observation = observation;
     this.now = now;
+    // The render may have read an older status than this one (ticks run between syncs): Git is seen through
+    // the status decided on, so a release just finished is never taken for one yet to start.
+    this.release = observation.release() == null ? null
+        : ReleaseAwareRender.restated(observation.release(), rules.onNewCandidate(), status);
   }
 
   /** Adds a remark (a refused action, a queued candidate) to the tick's message. */
@@ -48,8 +53,9 @@ final class DecisionDraft {
     return notes.isEmpty() ? message : message + " (" + String.join("; ", notes) + ")";
   }
 
+  /** What Git declares for the governed Deployment, seen through the status decided on; null if nothing. */
   ReleaseAwareRender.Release release() {
-    return observation.release();
+    return release;
   }
 
   ReleasePhase phase() {

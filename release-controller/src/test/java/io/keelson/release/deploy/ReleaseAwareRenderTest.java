@@ -183,6 +183,22 @@ class ReleaseAwareRenderTest {
     assertThat(Manifests.YAML.writeValueAsString(List.of(git, status))).isEqualTo(before);
   }
 
+  @Test
+  void objectsNoReleaseChangesArePassedThroughNotCopied() {
+    List<GenericKubernetesResource> git = gitRevision(V2);
+
+    Result result = render.apply(git, Map.of(KEY, status(V1, ReleasePhase.Progressing, V2)));
+
+    // A revision of thousands of objects is held once, not once more per sync.
+    assertThat(named(result, "Service", "checkout")).isSameAs(find(git, "Service", "checkout"));
+    assertThat(named(result, "Deployment", "checkout")).isNotSameAs(find(git, "Deployment", "checkout"));
+  }
+
+  private static GenericKubernetesResource find(List<GenericKubernetesResource> objects, String kind, String name) {
+    return objects.stream().filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
+        .findFirst().orElseThrow();
+  }
+
   /** Revisions that cannot be rendered, and the objects each problem must name. */
   static Stream<Arguments> problems() {
     GenericKubernetesResource matchExpressions = deployment("checkout", V2);
@@ -384,6 +400,27 @@ class ReleaseAwareRenderTest {
     assertThat(last.deployment()).isEqualTo(rendered.deployment());
     if (status.getPhase() != ReleasePhase.Failed) {
       assertThat(TemplateHash.of(last.gitTemplate())).isEqualTo(rendered.gitTemplateHash());
+    }
+  }
+
+  /**
+   * A render reports its release against the status it read; restated against a later status, it says what a
+   * render of the same Git would say now, for every pair of statuses and whatever Git declares.
+   */
+  @ParameterizedTest
+  @MethodSource("recordedReleases")
+  void aReleaseRestatedForALaterStatusIsWhatARenderWithThatStatusReports(ReleasePolicyStatus readByRender) {
+    List<ReleasePolicyStatus> later = recordedReleases().toList();
+    for (String declared : List.of(V1, V2, V3)) {
+      ReleaseAwareRender.Release rendered = render.apply(gitRevision(declared), Map.of(KEY, readByRender))
+          .releases().get(0);
+      for (ReleasePolicyStatus now : later) {
+        ReleaseAwareRender.Release current = render.apply(gitRevision(declared), Map.of(KEY, now)).releases().get(0);
+
+        assertThat(ReleaseAwareRender.restated(rendered, null, now))
+            .as("Git %s, rendered with %s, decided on %s", declared, readByRender.getPhase(), now.getPhase())
+            .isEqualTo(current);
+      }
     }
   }
 

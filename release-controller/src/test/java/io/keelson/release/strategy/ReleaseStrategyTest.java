@@ -87,6 +87,12 @@ class ReleaseStrategyTest {
         row("STEADY stays idle", idle(), steady(), Idle, Routes.STABLE, "idle: stable " + H1, d -> {}),
         row("STEADY after a success stays succeeded", with(idle(), s -> s.setPhase(Succeeded)), steady(),
             Succeeded, Routes.STABLE, "succeeded: stable", d -> {}),
+        row("a render from before the promotion does not release the promoted template again", succeeded(),
+            obs(canary(), Routes.STABLE), Succeeded, Routes.STABLE, "succeeded: stable " + H2 + " is what Git declares",
+            d -> assertThat(d.status()).isEqualTo(succeeded())),
+        row("a render from before the first release does not record it again", succeeded(),
+            obs(release(UNRELEASED, V2, null), Routes.STABLE), Succeeded, Routes.STABLE,
+            "succeeded: stable " + H2 + " is what Git declares", d -> assertThat(d.status()).isEqualTo(succeeded())),
         row("CANARY starts a new release", idle(), obs(canary(), Routes.STABLE), Deploying, Routes.STABLE,
             "deploying " + H2 + " (attempt 1)", d -> {
               assertThat(d.status().getCandidate()).isEqualTo(new ReleaseIdentity(H2, "rev2", 1));
@@ -342,6 +348,16 @@ class ReleaseStrategyTest {
     status.setStableTemplate(V1);
     status.setCanaryWeight(0);
     return status;
+  }
+
+  /** V2 promoted over V1. */
+  private static ReleasePolicyStatus succeeded() {
+    return with(idle(), s -> {
+      s.setPhase(Succeeded);
+      s.setStable(new ReleaseIdentity(H2, "rev2", 1));
+      s.setStableTemplate(V2);
+      s.recordHistory(new HistoryEntry(new ReleaseIdentity(H2, "rev2", 1), Succeeded, NOW.toString(), "promoted"));
+    });
   }
 
   private static ReleasePolicyStatus deploying() {
