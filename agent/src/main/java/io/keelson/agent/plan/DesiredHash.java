@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * A fingerprint of an object's desired content: SHA-256 of its canonical JSON (map keys sorted), so the
@@ -19,7 +18,8 @@ public final class DesiredHash {
 
   private DesiredHash() {}
 
-  public static String of(Map<String, Object> object) {
+  /** @param object a plain map, or a model object Jackson writes as the same JSON */
+  public static String of(Object object) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(object)));
     } catch (JsonProcessingException e) {

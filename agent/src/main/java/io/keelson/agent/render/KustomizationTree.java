@@ -37,7 +37,8 @@ final class KustomizationTree {
    * What the build will read.
    *
    * @param file the top kustomization file, relative to the root (forward slashes)
-   * @param directories every local kustomization directory the build reads, relative to the root, in visit order
+   * @param directories every local directory the build reads (kustomizations, and a chart home beside them),
+   *     relative to the root, in visit order
    * @param usesHelm whether any of them declares {@code helmCharts}
    * @param pulls charts the agent pulls from a configured chart repository before the build
    */
@@ -114,10 +115,12 @@ final class KustomizationTree {
       if (!charts.isEmpty()) {
         usesHelm = true;
         Object globals = kustomization.get("helmGlobals");
-        Object chartHome = globals instanceof Map<?, ?> map ? map.get("chartHome") : null;
+        Object declaredHome = globals instanceof Map<?, ?> map ? map.get("chartHome") : null;
+        String chartHome = declaredHome instanceof String home ? home : "charts";
+        chartHome(directory, fileName, chartHome);
         for (Object chart : charts) {
           if (chart instanceof Map<?, ?> declared) {
-            chart(directory, fileName, declared, chartHome instanceof String home ? home : "charts");
+            chart(directory, fileName, declared, chartHome);
           }
         }
       }
@@ -151,6 +154,27 @@ final class KustomizationTree {
       }
       if (Files.isDirectory(target)) {
         visit(target);
+      }
+    }
+
+    /**
+     * Helm reads charts from {@code chartHome} wherever it points, past the load restrictor: it must stay in the
+     * repository, and a directory beside the kustomization's own is read, so the render cache keys on it too.
+     */
+    private void chartHome(Path directory, String fileName, String chartHome) {
+      Path home;
+      try {
+        home = directory.resolve(chartHome).normalize();
+      } catch (InvalidPathException e) {
+        errors.add(new RenderError(Origin.ofFile(fileName), "helmGlobals.chartHome " + chartHome
+            + " is not a valid path"));
+        return;
+      }
+      if (Path.of(chartHome).isAbsolute() || !home.startsWith(root) || !insideRealRoot(home)) {
+        errors.add(new RenderError(Origin.ofFile(fileName), "helmGlobals.chartHome " + chartHome
+            + " is outside the repository; only charts in the repository are read"));
+      } else if (!home.startsWith(directory) && Files.isDirectory(home) && directories.add(name(home))) {
+        checkSymlinks(home, fileName);
       }
     }
 

@@ -79,7 +79,7 @@ final class KustomizeBuild {
     List<String> command = new ArrayList<>(List.of(tools.kustomizeBinary(), "build",
         directory.toAbsolutePath().normalize().toString(), "--load-restrictor", "LoadRestrictionsRootOnly"));
     if (inputs.usesHelm()) {
-      command.addAll(List.of("--enable-helm", "--helm-command", tools.helmBinary()));
+      command.addAll(List.of("--enable-helm", "--helm-command", ToolEnvironment.executable(tools.helmBinary())));
       if (!cluster.kubeVersion().isEmpty()) {
         command.addAll(List.of("--helm-kube-version", cluster.kubeVersion()));
       }

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +36,8 @@ import java.util.stream.Collectors;
 public final class ManifestRenderer {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** The fields {@link GenericKubernetesResource} types; any other is kept as parsed. */
+  private static final List<String> TYPED_FIELDS = List.of("apiVersion", "kind", "metadata");
   private static final Comparator<RenderError> ERROR_ORDER = Comparator
       .comparing((RenderError error) -> error.origin().file())
       .thenComparingInt(error -> error.origin().line())
@@ -299,7 +303,20 @@ public final class ManifestRenderer {
       List<RenderError> errors) {
     GenericKubernetesResource resource;
     try {
-      resource = MAPPER.convertValue(manifest.content(), GenericKubernetesResource.class);
+      // Only the typed part (apiVersion, kind, metadata) is converted; the rest is untyped in the model, so
+      // the parsed values are taken as they are instead of copied: a render cached for the next sync then
+      // holds each object's content once, beside the parsed file it came from.
+      Map<String, Object> content = manifest.content();
+      Map<String, Object> typed = new HashMap<>();
+      for (String field : TYPED_FIELDS) {
+        if (content.containsKey(field)) {
+          typed.put(field, content.get(field));
+        }
+      }
+      resource = MAPPER.convertValue(typed, GenericKubernetesResource.class);
+      Map<String, Object> rest = new LinkedHashMap<>(content);
+      rest.keySet().removeAll(TYPED_FIELDS);
+      resource.setAdditionalProperties(rest);
     } catch (IllegalArgumentException e) {
       errors.add(new RenderError(manifest.origin(), "field " + fieldPath(e) + " of " + manifest.describe()
           + " has the wrong type"));

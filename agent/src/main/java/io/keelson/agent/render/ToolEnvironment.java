@@ -1,5 +1,7 @@
 package io.keelson.agent.render;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,31 @@ final class ToolEnvironment {
       "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR");
 
   private ToolEnvironment() {}
+
+  /**
+   * {@code binary} as the agent's PATH finds it. A tool runs with an empty PATH, so a binary that a tool runs in
+   * turn (Kustomize runs Helm for {@code helmCharts}) must be named by its path: the configured default is the bare
+   * name {@code helm}. A name with a directory, or one not found, is returned as given.
+   */
+  static String executable(String binary) {
+    return executable(binary, System.getenv().getOrDefault("PATH", ""));
+  }
+
+  static String executable(String binary, String path) {
+    if (binary.contains(File.separator)) {
+      return binary;
+    }
+    for (String directory : path.split(File.pathSeparator)) {
+      if (directory.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(directory, binary);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath().toString();
+      }
+    }
+    return binary;
+  }
 
   static Map<String, String> of(Path scratch, boolean allowNetwork) {
     Map<String, String> env = new HashMap<>();

@@ -82,7 +82,7 @@ public final class ChangePreview {
 
   /** What a sync of {@code rendered} objects (as {@link #render} gave them) would do for {@code source}. */
   public Preview preview(String source, List<DesiredObject> rendered, PruneOptions prune) {
-    List<DesiredObject> desired = rendered.stream().map(o -> SourceLabel.labelled(manager, source, o))
+    List<DesiredObject> desired = rendered.stream().map(o -> SourceLabel.labelled(source, o))
         .sorted((a, b) -> KindOrder.APPLY.compare(a.ref(), b.ref())).toList();
     Set<String> comingNamespaces = desired.stream().map(DesiredObject::ref)
         .filter(ref -> ref.group().isEmpty() && ref.kind().equals("Namespace"))

@@ -1,6 +1,5 @@
 package io.keelson.agent.sync;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.keelson.agent.health.Health;
 import io.keelson.agent.health.HealthAssessor;
 import io.keelson.agent.model.ObjectRef;
@@ -26,12 +25,12 @@ final class HealthWaiter {
   }
 
   /**
-   * Health of every object, in kind order; stops early once a workload has FAILED, and throws when this
+   * Health of every object (as assessed when it was applied), in kind order; stops early once a workload has FAILED, and throws when this
    * replica may no longer write.
    */
-  List<Health> await(Map<ObjectRef, GenericKubernetesResource> applied, Duration timeout) {
+  List<Health> await(Map<ObjectRef, Health> applied, Duration timeout) {
     Map<ObjectRef, Health> health = new TreeMap<>(io.keelson.agent.plan.KindOrder.APPLY);
-    applied.forEach((ref, object) -> health.put(ref, HealthAssessor.assess(ref, manager.asMap(object))));
+    health.putAll(applied);
     Instant deadline = clock.instant().plus(timeout);
     while (pending(health) && clock.instant().isBefore(deadline) && !failed(health)) {
       sleep();

@@ -45,6 +45,11 @@ import java.util.concurrent.TimeoutException;
 public final class ResourceManager {
 
   private static final Duration DELETE_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * Objects per page when an informer lists a kind (kubectl's chunk size): a list of thousands of objects is
+   * never held as one answer.
+   */
+  static final long LIST_PAGE = 500;
 
   private final KubernetesClient client;
   private final ApiDiscovery discovery;
@@ -91,7 +96,7 @@ public final class ResourceManager {
       String label, String value, ResourceEventHandler<GenericKubernetesResource> handler) {
     var resources = client.genericKubernetesResources(kind);
     var selected = namespace.isEmpty() ? resources.inAnyNamespace() : resources.inNamespace(namespace);
-    return selected.withLabel(label, value).inform(handler, 0);
+    return selected.withLabel(label, value).withLimit(LIST_PAGE).inform(handler, 0);
   }
 
   /** One of the agent's own ConfigMaps (inventory, status), or empty when it does not exist. */

@@ -2,6 +2,8 @@ package io.keelson.agent.sync;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.keelson.agent.health.Health;
+import io.keelson.agent.health.HealthAssessor;
 import io.keelson.agent.model.DesiredObject;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
@@ -61,8 +63,10 @@ final class StagedApply {
   /**
    * The outcome: what was done, and every object the API server refused at the dry run (then the stage wrote
    * nothing). A write refused after its dry run passed is a FAILED change instead; then no later stage ran.
+   * {@code applied} is the health of each object written or found in place, assessed from the server's answer
+   * at once, so a sync does not hold thousands of answers until it ends.
    */
-  record Outcome(ChangeSet changes, List<ObjectError> errors, Map<ObjectRef, GenericKubernetesResource> applied) {
+  record Outcome(ChangeSet changes, List<ObjectError> errors, Map<ObjectRef, Health> applied) {
     boolean ok() {
       return errors.isEmpty() && !writeFailed();
     }
@@ -87,7 +91,7 @@ final class StagedApply {
    *     left it (see {@link AppliedState}) is reported unchanged without a read or a dry run
    */
   Outcome run(List<DesiredObject> objects, LiveCache cache, Runnable beforeFirstWrite) {
-    List<Candidate> candidates = inParallel(objects, o -> new Candidate(o, DesiredHash.of(manager.asMap(o.object()))));
+    List<Candidate> candidates = inParallel(objects, o -> new Candidate(o, DesiredHash.of(o.object())));
     List<Prepared> known = new ArrayList<>();
     List<Candidate> foundation = new ArrayList<>();
     List<Candidate> rest = new ArrayList<>();
@@ -114,7 +118,7 @@ final class StagedApply {
     }
 
     beforeFirstWrite.run();
-    Map<ObjectRef, GenericKubernetesResource> applied = new ConcurrentHashMap<>();
+    Map<ObjectRef, Health> applied = new ConcurrentHashMap<>();
     List<Prepared> firstStage = gated.stream().filter(p -> KindOrder.isFoundation(p.desired().ref())).toList();
     ChangeSet changes = writeAll(firstStage, applied);
     if (!changes.with(Action.FAILED).isEmpty()) {
@@ -144,11 +148,11 @@ final class StagedApply {
 
   /** The same gate-then-write pipeline for a single object (drift correction). */
   Outcome runOne(DesiredObject object) {
-    Prepared prepared = prepare(new Candidate(object, DesiredHash.of(manager.asMap(object.object()))));
+    Prepared prepared = prepare(new Candidate(object, DesiredHash.of(object.object())));
     if (prepared.error() != null) {
       return new Outcome(ChangeSet.empty(), List.of(prepared.error()), Map.of());
     }
-    Map<ObjectRef, GenericKubernetesResource> applied = new ConcurrentHashMap<>();
+    Map<ObjectRef, Health> applied = new ConcurrentHashMap<>();
     return new Outcome(writeAll(List.of(prepared), applied), List.of(), applied);
   }
 
@@ -177,7 +181,6 @@ final class StagedApply {
     DesiredObject desired = candidate.desired();
     ObjectRef ref = desired.ref();
     GenericKubernetesResource object = desired.object();
-    Map<String, Object> asMap = manager.asMap(object);
     try {
       if (Ownership.disabled(object.getMetadata().getAnnotations(), Ownership.RECONCILE_ANNOTATION)) {
         return new Prepared(candidate, new Change(ref, Action.SKIPPED, Ownership.RECONCILE_ANNOTATION + ": disabled in Git"),
@@ -206,7 +209,7 @@ final class StagedApply {
       return new Prepared(candidate, Change.of(ref, live == null ? Action.CREATED : Action.CONFIGURED), live, null);
     } catch (KubernetesClientException e) {
       return new Prepared(candidate, Change.of(ref, Action.FAILED), null,
-          new ObjectError(ref, desired.origin(), SecretRedaction.redact(e, asMap)));
+          new ObjectError(ref, desired.origin(), SecretRedaction.redact(e, manager.asMap(object))));
     }
   }
 
@@ -220,7 +223,7 @@ final class StagedApply {
   }
 
   /** Writes what the dry run said would change, rank by rank in kind order; parallel within a rank. */
-  private ChangeSet writeAll(List<Prepared> prepared, Map<ObjectRef, GenericKubernetesResource> applied) {
+  private ChangeSet writeAll(List<Prepared> prepared, Map<ObjectRef, Health> applied) {
     Map<Integer, List<Prepared>> byRank = new TreeMap<>();
     for (Prepared p : prepared) {
       byRank.computeIfAbsent(KindOrder.rank(p.desired().ref()), r -> new ArrayList<>()).add(p);
@@ -233,20 +236,20 @@ final class StagedApply {
     return new ChangeSet(changes);
   }
 
-  private Change write(Prepared prepared, Map<ObjectRef, GenericKubernetesResource> applied) {
+  private Change write(Prepared prepared, Map<ObjectRef, Health> applied) {
     Action action = prepared.change().action();
     ObjectRef ref = prepared.desired().ref();
     if (action == Action.CREATED || action == Action.CONFIGURED) {
       try {
         GenericKubernetesResource result = manager.apply(prepared.desired().object());
-        applied.put(ref, result);
+        applied.put(ref, HealthAssessor.assess(ref, manager.asMap(result)));
         state.established(ref, prepared.candidate().hash(), result);
       } catch (KubernetesClientException e) {
         return new Change(ref, Action.FAILED, SecretRedaction.redact(e,
             manager.asMap(prepared.desired().object())));
       }
     } else if (prepared.live() != null) {
-      applied.put(ref, prepared.live());
+      applied.put(ref, HealthAssessor.assess(ref, manager.asMap(prepared.live())));
     }
     return prepared.change();
   }

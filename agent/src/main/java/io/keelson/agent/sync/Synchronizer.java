@@ -128,7 +128,7 @@ public final class Synchronizer implements AutoCloseable {
           List.of(), Optional.empty(), List.of(), ""), staged, null, null);
     }
     List<DesiredObject> desired = rendered.objects().stream()
-        .map(o -> SourceLabel.labelled(manager, options.source(), o)).toList();
+        .map(o -> SourceLabel.labelled(options.source(), o)).toList();
     Optional<RefusedRevisions.Refusal> standing = refusals.standing(snapshot.revision(), () -> fingerprint(desired),
         generation);
     if (standing.isPresent()) {

@@ -175,4 +175,40 @@ class HelmRenderIT {
         + " from https://stefanprodan.github.io/podinfo; this source does not allow network access (vendor the"
         + " chart under charts/, or configure the chart repository)");
   }
+  /**
+   * Per-environment values with one chart: the chart beside the overlays ({@code helmGlobals.chartHome}), which
+   * Helm reads past Kustomize's load restrictor. A change to it builds the overlay again; a chart home outside
+   * the repository is refused.
+   */
+  @Test
+  void aChartHomeBesideTheOverlayIsKeyedByTheCacheAndMayNotLeaveTheRepository() {
+    chart("charts/web");
+    new Tree(root)
+        .file("overlays/prod/kustomization.yaml", """
+            helmGlobals: {chartHome: ../../charts}
+            helmCharts: [{name: web, releaseName: web, valuesFile: values.yaml}]
+            """)
+        .file("overlays/prod/values.yaml", "replicas: 4\n")
+        .file("overlays/escape/kustomization.yaml", """
+            helmGlobals: {chartHome: ../../../elsewhere}
+            helmCharts: [{name: web, releaseName: web}]
+            """);
+    ManifestRenderer renderer = new ManifestRenderer(RenderOptions.defaults("apps").withTools(PinnedTools.both()));
+    Map<String, String> ids = new java.util.HashMap<>(Map.of("overlays/prod", "t1", "charts", "t2"));
+
+    Rendered cold = renderer.render(root, List.of("overlays/prod"), Kinds.CLUSTER, CLUSTER, TreeIds.of("r1", ids));
+    renderer.render(root, List.of("overlays/prod"), Kinds.CLUSTER, CLUSTER, TreeIds.of("r2", ids));
+    long afterSameTrees = renderer.unitsRendered();
+    ids.put("charts", "t3");
+    renderer.render(root, List.of("overlays/prod"), Kinds.CLUSTER, CLUSTER, TreeIds.of("r3", ids));
+
+    assertThat(errors(cold)).isEmpty();
+    assertThat(find(cold, "Deployment apps/web").object().getAdditionalProperties().get("spec").toString())
+        .contains("replicas=4");
+    assertThat(afterSameTrees).as("built once for the same trees").isEqualTo(1);
+    assertThat(renderer.unitsRendered() - afterSameTrees).as("the chart changed: built again").isEqualTo(1);
+    assertThat(errors(render("overlays/escape"))).containsExactly("overlays/escape/kustomization.yaml:"
+        + " helmGlobals.chartHome ../../../elsewhere is outside the repository;"
+        + " only charts in the repository are read");
+  }
 }

@@ -37,6 +37,23 @@ class ManifestRendererTest {
   }
 
   @Test
+  void aFileTheLastRenderParsedIsNotCopiedAgain() {
+    new Tree(root).file("cart.yaml", Tree.configMap("cart"));
+    ManifestRenderer renderer = new ManifestRenderer(RenderOptions.defaults("apps"));
+    TreeIds ids = TreeIds.of("r1", Map.of("cart.yaml", "b1"));
+
+    Rendered first = renderer.render(root, List.of("."), Kinds.CLUSTER, ClusterCapabilities.NONE, ids);
+    Rendered second = renderer.render(root, List.of("."), Kinds.CLUSTER, ClusterCapabilities.NONE,
+        TreeIds.of("r2", Map.of("cart.yaml", "b1")));
+
+    // The objects take the parsed values as they are: the agent holds each object's content once, however
+    // many renders and syncs refer to it.
+    assertThat(second.objects().get(0).object().getAdditionalProperties().get("data"))
+        .isNotNull().isSameAs(first.objects().get(0).object().getAdditionalProperties().get("data"));
+    assertThat(second.objects().get(0).object()).isNotSameAs(first.objects().get(0).object());
+  }
+
+  @Test
   void producesGenericResourcesWithDefaultNamespaceAndRef() {
     new Tree(root).file("cart.yaml", """
         apiVersion: apps/v1

@@ -14,6 +14,7 @@ import io.keelson.agent.auth.WebhookSignatures;
 import io.keelson.agent.git.GitServers;
 import io.keelson.agent.git.TestRepo;
 import io.keelson.agent.resources.WebhookResource;
+import io.keelson.agent.sync.CartManifests;
 import io.keelson.testkit.AuditLog;
 import io.keelson.testkit.Closer;
 import io.keelson.testkit.ControlPlane;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.git.GitServers;
 import io.keelson.agent.git.TestRepo;
+import io.keelson.agent.sync.CartManifests;
 import io.keelson.release.api.ReleasePhase;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;

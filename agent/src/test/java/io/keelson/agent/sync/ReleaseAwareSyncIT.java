@@ -42,36 +42,6 @@ class ReleaseAwareSyncIT {
     }
   }
 
-  private static String cart(String image) {
-    return """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: cart
-        spec:
-          replicas: 2
-          selector:
-            matchLabels: {app: cart}
-          template:
-            metadata:
-              labels: {app: cart}
-            spec:
-              containers:
-                - name: app
-                  image: %s
-        """.formatted(image);
-  }
-
-  private static final String SERVICE = """
-      apiVersion: v1
-      kind: Service
-      metadata:
-        name: cart
-      spec:
-        selector: {app: cart}
-        ports: [{name: http, port: 80, targetPort: 8080}]
-      """;
-
   private static final String POLICY = """
       apiVersion: keelson.io/v1alpha1
       kind: ReleasePolicy
@@ -87,11 +57,6 @@ class ReleaseAwareSyncIT {
             errorRate: {max: 0.01}
       """;
 
-  private static Map<String, Object> template(String image) {
-    return Map.of("metadata", Map.of("labels", Map.of("app", "cart")),
-        "spec", Map.of("containers", java.util.List.of(Map.of("name", "app", "image", image))));
-  }
-
   /** What the release controller records; here the test plays its part. */
   private static void setStatus(KubernetesClient client, TestNamespace ns, Map<String, Object> status) {
     client.genericKubernetesResources(POLICIES).inNamespace(ns.name()).withName("cart").subresource("status")
@@ -102,8 +67,8 @@ class ReleaseAwareSyncIT {
   @Test
   void aNewTemplateRunsAsACanaryBesideTheReleasedOneUntilTheReleaseFails(KubernetesClient client,
       TestNamespace ns) {
-    RepoTree tree = new RepoTree(repo).write("cart/deployment.yaml", cart("shop/cart:1.0"))
-        .write("cart/service.yaml", SERVICE).write("cart/policy.yaml", POLICY);
+    RepoTree tree = new RepoTree(repo).write("cart/deployment.yaml", CartManifests.deployment("shop/cart:1.0"))
+        .write("cart/service.yaml", CartManifests.SERVICE).write("cart/policy.yaml", POLICY);
     synchronizer = new Synchronizer(new ResourceManager(client, Clock.systemUTC()),
         SyncOptions.defaults("apps", ns.name(), ns.name())
         .withHealthTimeout(Duration.ZERO), Clock.systemUTC(), c -> { });
@@ -113,9 +78,11 @@ class ReleaseAwareSyncIT {
     assertThat(image(client, ns, "cart")).isEqualTo("shop/cart:1.0");
 
     // The controller records the released template; then Git moves to 2.0.
-    setStatus(client, ns, Map.of("phase", "Idle", "stableTemplate", template("shop/cart:1.0"),
-        "stable", Map.of("templateHash", TemplateHash.of(template("shop/cart:1.0")), "revision", "r1", "attempt", 1)));
-    SyncResult candidate = synchronizer.sync(tree.write("cart/deployment.yaml", cart("shop/cart:2.0")).snapshot());
+    Map<String, Object> released = CartManifests.template("shop/cart:1.0");
+    setStatus(client, ns, Map.of("phase", "Idle", "stableTemplate", released,
+        "stable", Map.of("templateHash", TemplateHash.of(released), "revision", "r1", "attempt", 1)));
+    SyncResult candidate = synchronizer.sync(tree.write("cart/deployment.yaml",
+        CartManifests.deployment("shop/cart:2.0")).snapshot());
 
     assertThat(candidate.outcome()).isEqualTo(SyncResult.Outcome.APPLIED);
     assertThat(image(client, ns, "cart")).as("production keeps the released template").isEqualTo("shop/cart:1.0");
@@ -134,7 +101,8 @@ class ReleaseAwareSyncIT {
 
     // The release fails for this candidate: the canary is scaled away, production stays on 1.0.
     setStatus(client, ns, Map.of("phase", "Failed", "candidate",
-        Map.of("templateHash", TemplateHash.of(template("shop/cart:2.0")), "revision", "r2", "attempt", 1)));
+        Map.of("templateHash", TemplateHash.of(CartManifests.template("shop/cart:2.0")), "revision", "r2",
+            "attempt", 1)));
     SyncResult failed = synchronizer.sync(tree.snapshot());
 
     assertThat(failed.changes().with(Action.DELETED)).extracting(c -> c.ref().name())
@@ -145,8 +113,8 @@ class ReleaseAwareSyncIT {
 
   @Test
   void aVirtualServiceInGitForAPolicysHostIsRejectedNamingBothFiles(KubernetesClient client, TestNamespace ns) {
-    RepoTree tree = new RepoTree(repo).write("cart/deployment.yaml", cart("shop/cart:1.0"))
-        .write("cart/service.yaml", SERVICE).write("cart/policy.yaml", POLICY)
+    RepoTree tree = new RepoTree(repo).write("cart/deployment.yaml", CartManifests.deployment("shop/cart:1.0"))
+        .write("cart/service.yaml", CartManifests.SERVICE).write("cart/policy.yaml", POLICY)
         .write("routing/cart-vs.yaml", """
             apiVersion: networking.istio.io/v1
             kind: VirtualService

@@ -14,6 +14,8 @@ final class RequestCounter implements Interceptor {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger dryRuns = new AtomicInteger();
+  private final AtomicInteger lists = new AtomicInteger();
+  private final AtomicInteger unpagedLists = new AtomicInteger();
 
   static KubernetesClient client(String kubeconfig, RequestCounter counter) {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))
@@ -29,6 +31,11 @@ final class RequestCounter implements Interceptor {
       dryRuns.incrementAndGet();
     } else if (!request.method().equals("GET")) {
       writes.incrementAndGet();
+    } else if (query != null && query.contains("labelSelector=") && !query.contains("watch=")) {
+      lists.incrementAndGet();
+      if (!query.contains("limit=")) {
+        unpagedLists.incrementAndGet();
+      }
     }
   }
 
@@ -36,6 +43,8 @@ final class RequestCounter implements Interceptor {
     requests.set(0);
     writes.set(0);
     dryRuns.set(0);
+    lists.set(0);
+    unpagedLists.set(0);
   }
 
   int requests() {
@@ -48,5 +57,15 @@ final class RequestCounter implements Interceptor {
 
   int dryRuns() {
     return dryRuns.get();
+  }
+
+  /** Lists by label (what informers send to fill their caches), one per page. */
+  int lists() {
+    return lists.get();
+  }
+
+  /** Lists by label that asked for every object in one answer. */
+  int unpagedLists() {
+    return unpagedLists.get();
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.agent.model.RenderError;
-import io.keelson.agent.render.sops.SopsCli;
 import io.keelson.agent.render.sops.SopsDecryptor;
 import io.keelson.testkit.ControlPlaneTest;
+import io.keelson.testkit.SopsCli;
 import io.keelson.testkit.TestNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -59,6 +59,9 @@ class SyncScaleIT {
       assertThat(first.writes()).isGreaterThanOrEqualTo(objects);
       // A new object costs its dry run and its apply; the dry run says it is new, so it is never read.
       assertThat(first.requests()).isLessThan(2 * objects + FIXED_REQUESTS);
+      // The drift watcher's informer lists them in pages: no answer holds every object at once.
+      assertThat(first.unpagedLists()).isZero();
+      assertThat(first.lists()).isGreaterThanOrEqualTo((int) (objects / ResourceManager.LIST_PAGE));
       assertThat(noOp.result().changes().summary()).isEqualTo(objects + " unchanged");
       assertThat(noOp.writes()).isZero();
       assertThat(noOp.dryRuns()).isZero();
@@ -67,19 +70,21 @@ class SyncScaleIT {
   }
 
   /** One sync's figures, as the wire saw them. */
-  record Measured(SyncResult result, long millis, int requests, int dryRuns, int writes) {
+  record Measured(SyncResult result, long millis, int requests, int dryRuns, int writes, int lists,
+      int unpagedLists) {
 
     static Measured of(RequestCounter counter, java.util.function.Supplier<SyncResult> sync) {
       counter.reset();
       long start = System.nanoTime();
       SyncResult result = sync.get();
       return new Measured(result, (System.nanoTime() - start) / 1_000_000, counter.requests(), counter.dryRuns(),
-          counter.writes());
+          counter.writes(), counter.lists(), counter.unpagedLists());
     }
 
     @Override
     public String toString() {
-      return "%d ms (%d requests, %d dry runs, %d writes)".formatted(millis, requests, dryRuns, writes);
+      return "%d ms (%d requests, %d dry runs, %d writes, %d list pages)".formatted(millis, requests, dryRuns,
+          writes, lists);
     }
   }
 }

@@ -124,7 +124,8 @@ public final class Sandbox implements AutoCloseable {
         ? options.agentPort() + 1 : LoopbackPorts.free();
     agentFiles = AgentFiles.write(options.directory().resolve("agent"), new AgentFiles.Settings(
         cluster.controlPlane().kubeconfigFile(), gitUrl, options.pollInterval(),
-        prometheus.url(), options.router(), agentPort, adminPort));
+        prometheus.url(), options.router(), agentPort, adminPort, repo.ageKeyFile(),
+        ProjectTools.run("kustomize"), ProjectTools.run("helm")));
     repo.installCommitHook(url("/hooks/" + SOURCE).toString(), agentFiles.webhookSecretFile().toString());
     startAgent();
     prometheus.addTarget("agent", "127.0.0.1:" + adminPort, Map.of("source", "keelson-agent"));
@@ -249,8 +250,9 @@ public final class Sandbox implements AutoCloseable {
   /** The agent's configuration and secret files, written into the sandbox directory on every start. */
   record AgentFiles(Path config, Path webhookSecretFile, Path apiTokenFile, String apiToken) {
 
+    /** {@code ageKeyFile}: the key the repository's SOPS files are encrypted for; the pinned Kustomize and Helm. */
     record Settings(Path kubeconfig, String gitUrl, java.time.Duration pollInterval, URI prometheusUrl,
-        RouterKind router, int port, int adminPort) {}
+        RouterKind router, int port, int adminPort, Path ageKeyFile, String kustomize, String helm) {}
 
     static AgentFiles write(Path dir, Settings settings) {
       try {
@@ -272,12 +274,16 @@ public final class Sandbox implements AutoCloseable {
               - name: %s
                 url: %s
                 ref: main
-                paths: [manifests, policies]
+                paths: [%s, policies]
                 interval: %dms
                 timeout: 10s
                 healthTimeout: 60s
                 defaultNamespace: default
                 webhookSecret: {file: %s}
+                sops: {ageKeyFile: %s}
+            render:
+              kustomizeBinary: %s
+              helmBinary: %s
             releaseController:
               prometheusUrl: %s
               queryTimeout: 3s
@@ -295,7 +301,8 @@ public final class Sandbox implements AutoCloseable {
             logging:
               level: INFO
             """.formatted(AGENT_NAMESPACE, settings.kubeconfig(), dir.resolve("cache"), tokenFile, SOURCE,
-            settings.gitUrl(), settings.pollInterval().toMillis(), webhookFile, settings.prometheusUrl(),
+            settings.gitUrl(), SandboxRepo.OVERLAY, settings.pollInterval().toMillis(), webhookFile,
+            settings.ageKeyFile(), settings.kustomize(), settings.helm(), settings.prometheusUrl(),
             settings.router().value(), settings.port(), settings.adminPort()));
         return new AgentFiles(config, webhookFile, tokenFile, apiToken);
       } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.keelson.sandbox;
 
 import io.keelson.release.api.RouterKind;
+import io.keelson.testkit.ProjectTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -124,16 +125,23 @@ public final class SandboxMain {
           API token          %s   (curl -X POST -H "Authorization: Bearer $(cat <file>)" ...)
           kubeconfig         %s
 
-        Try:
-          1. Release a new cart: change the image tag and commit, then watch the status page step the weights.
+        Try (the agent syncs %s, a Kustomize overlay, and policies/):
+          1. Release a new cart: change its tag in the overlay's images and commit, then watch the status page step
+             the weights (cart's Deployment comes from the Kustomize base; policies/cart.yaml governs it).
                cd %s
-               sed -i 's#cart:1.4.2#cart:1.5.0#' manifests/shop/cart/deployment.yaml
+               sed -i 's#newTag: "1.4.2"#newTag: "1.5.0"#' %s/kustomization.yaml
                git commit -am "cart 1.5.0"
           2. Release a bad one: make the new version fail 30%% of its requests; it rolls back on its own.
-               sed -i 's#simulator.keelson.io/error-rate: "0"#simulator.keelson.io/error-rate: "0.3"#' manifests/shop/cart/deployment.yaml
+               sed -i 's#simulator.keelson.io/error-rate: "0"#simulator.keelson.io/error-rate: "0.3"#' manifests/base/cart/deployment.yaml
                git commit -am "cart with errors"
-          3. Break a manifest (e.g. a bad indentation) and commit: the status shows file and line, the shop keeps running.
-          4. Look at the cluster:
+          3. Change a chart value: checkout comes from its Helm chart with the sandbox's values; applied at once.
+               sed -i 's#PAYMENT_TIMEOUT: 5s#PAYMENT_TIMEOUT: 8s#' %s/checkout-values.yaml
+               git commit -am "checkout: a longer payment timeout"
+          4. Change the encrypted secret (sops encrypted it for the sandbox's age key; the agent decrypts it):
+               SOPS_AGE_KEY_FILE=%s %s/sops edit %s/payment-gateway.secret.yaml
+               git commit -am "checkout: a new payment gateway key"
+          5. Break a manifest (e.g. a bad indentation) and commit: the status shows the error, the shop keeps running.
+          6. Look at the cluster:
                %s --kubeconfig %s -n shop get deploy,pods,%s,releasepolicies
 
         Ctrl-C stops everything; the repository stays for the next start.
@@ -143,7 +151,9 @@ public final class SandboxMain {
         sandbox.adminUrl("/metrics"), sandbox.prometheus().url(), sandbox.mesh().ingressUrl(),
         sandbox.mesh().ingressUrl(), repo, sandbox.gitUrl(), sandbox.agent().logFile(), sandbox.apiTokenFile(),
         sandbox.kubeconfig(),
-        repo, sandbox.cluster().controlPlane().binaries().kubectl(), sandbox.kubeconfig(),
+        SandboxRepo.OVERLAY, repo, SandboxRepo.OVERLAY, SandboxRepo.OVERLAY, sandbox.repo().ageKeyFile(),
+        ProjectTools.run("sops"), SandboxRepo.OVERLAY,
+        sandbox.cluster().controlPlane().binaries().kubectl(), sandbox.kubeconfig(),
         sandbox.options().router() == RouterKind.GATEWAY_API ? "httproutes" : "virtualservices");
   }
 }

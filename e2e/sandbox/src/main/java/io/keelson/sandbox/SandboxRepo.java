@@ -1,6 +1,7 @@
 package io.keelson.sandbox;
 
 import io.keelson.testkit.GitCli;
+import io.keelson.testkit.SopsCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,10 +16,18 @@ import java.util.stream.Stream;
  * The sandbox's config repository: a plain Git working repository, seeded once from the project's
  * {@code manifests/} and {@code policies/}, that a person (or a scenario) edits and commits to with the
  * {@code git} CLI. It survives sandbox restarts, so commits are never lost.
+ *
+ * <p>Its secrets are encrypted with SOPS for the sandbox's own age key, made by {@code age-keygen} when the
+ * repository is seeded and kept beside it ({@link #ageKeyFile()}), never in it: the seed's {@code *.secret.yaml}
+ * files are encrypted in place by the real {@code sops}, under the {@code .sops.yaml} written for that key, before
+ * the first commit. A fresh key per sandbox keeps every private key out of Git, the project's included.
  */
 public final class SandboxRepo {
 
   static final List<String> SEEDED = List.of("manifests", "policies");
+  /** The path the sandbox's agent syncs besides {@code policies}: the sandbox environment's Kustomize overlay. */
+  public static final String OVERLAY = "manifests/overlays/sandbox";
+  static final String ENCRYPTED_SUFFIX = ".secret.yaml";
 
   private final Path dir;
 
@@ -37,6 +46,7 @@ public final class SandboxRepo {
       for (String tree : SEEDED) {
         copyTree(projectRoot.resolve(tree), dir.resolve(tree));
       }
+      repo.encryptSecrets();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot seed the sandbox repository " + dir, e);
     }
@@ -47,6 +57,36 @@ public final class SandboxRepo {
     repo.git("add", "--all");
     repo.git("commit", "--quiet", "-m", "Seed the sandbox from manifests/ and policies/");
     return repo;
+  }
+
+  /** Encrypts the seed's secrets for the sandbox's age key (made now unless a previous seed left one). */
+  private void encryptSecrets() throws IOException {
+    try (SopsCli sops = SopsCli.in(dir.getParent())) {
+      SopsCli.AgeKey key = Files.isRegularFile(ageKeyFile()) ? SopsCli.ageKeyOf(ageKeyFile())
+          : sops.ageKey(ageKeyFile());
+      Files.writeString(dir.resolve(".sops.yaml"), """
+          # How sops encrypts a secret in this repository (written when the sandbox seeded it). Only the values
+          # (data, stringData) are encrypted, so a reviewer sees which object changed, and the MAC covers the
+          # encrypted values only, so that Kustomize may label the Secret. The recipient is the sandbox's own age
+          # key; its private half is kept outside the repository and given to the agent as a file.
+          creation_rules:
+            - path_regex: %s$
+              encrypted_regex: ^(data|stringData)$
+              mac_only_encrypted: true
+              age: %s
+          """.formatted(ENCRYPTED_SUFFIX.replace(".", "\\."), key.recipient()));
+      try (Stream<Path> files = Files.walk(dir.resolve("manifests"))) {
+        for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(ENCRYPTED_SUFFIX))
+            .sorted()::iterator) {
+          sops.encryptInPlace(dir, dir.relativize(file).toString());
+        }
+      }
+    }
+  }
+
+  /** The age identity the repository's secrets are encrypted for: beside the repository, never in it. */
+  public Path ageKeyFile() {
+    return dir.resolveSibling("sops-age.key");
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
@@ -122,7 +162,8 @@ public final class SandboxRepo {
     return head();
   }
 
-  private String commit(String message, String file) {
+  /** Commits a file changed in the working tree by a tool (say, {@code sops set}); returns the new commit. */
+  public String commit(String message, String file) {
     git("add", "--", file);
     git("commit", "--quiet", "-m", message);
     return head();

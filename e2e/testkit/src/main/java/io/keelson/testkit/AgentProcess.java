@@ -92,9 +92,13 @@ public final class AgentProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + adminPort + path);
   }
 
-  /** The agent's JVM (the supervised process's child). */
+  /**
+   * The agent's JVM: the supervised process's first child. The watchdog's own short {@code sleep}s are its
+   * children too, started later, so the oldest child is the JVM.
+   */
   public ProcessHandle jvm() {
-    return process.handle().children().findFirst()
+    return process.handle().children()
+        .min(java.util.Comparator.comparing(child -> child.info().startInstant().orElse(java.time.Instant.MAX)))
         .orElseThrow(() -> new IllegalStateException("the agent's JVM is not running"));
   }
 

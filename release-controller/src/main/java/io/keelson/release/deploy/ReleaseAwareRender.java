@@ -85,7 +85,9 @@ public final class ReleaseAwareRender {
   public Result apply(List<GenericKubernetesResource> objects, Map<PolicyKey, ReleasePolicyStatus> liveStatus) {
     Objects.requireNonNull(objects, "objects");
     Objects.requireNonNull(liveStatus, "liveStatus");
-    List<GenericKubernetesResource> input = objects.stream().map(ReleaseAwareRender::copy).toList();
+    // Not copied up front: every object this changes is copied first (copy, withTemplate), so the caller's
+    // objects stay as they were and an object no release touches is passed through, not held twice.
+    List<GenericKubernetesResource> input = List.copyOf(objects);
     List<Problem> problems = new ArrayList<>();
 
     List<Policy> policies = readPolicies(input, problems);

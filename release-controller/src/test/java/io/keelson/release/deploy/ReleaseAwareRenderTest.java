@@ -183,6 +183,22 @@ class ReleaseAwareRenderTest {
     assertThat(Manifests.YAML.writeValueAsString(List.of(git, status))).isEqualTo(before);
   }
 
+  @Test
+  void objectsNoReleaseChangesArePassedThroughNotCopied() {
+    List<GenericKubernetesResource> git = gitRevision(V2);
+
+    Result result = render.apply(git, Map.of(KEY, status(V1, ReleasePhase.Progressing, V2)));
+
+    // A revision of thousands of objects is held once, not once more per sync.
+    assertThat(named(result, "Service", "checkout")).isSameAs(find(git, "Service", "checkout"));
+    assertThat(named(result, "Deployment", "checkout")).isNotSameAs(find(git, "Deployment", "checkout"));
+  }
+
+  private static GenericKubernetesResource find(List<GenericKubernetesResource> objects, String kind, String name) {
+    return objects.stream().filter(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name))
+        .findFirst().orElseThrow();
+  }
+
   /** Revisions that cannot be rendered, and the objects each problem must name. */
   static Stream<Arguments> problems() {
     GenericKubernetesResource matchExpressions = deployment("checkout", V2);

@@ -12,7 +12,7 @@ class GoodReleaseE2E extends ReleaseScenario {
   @Test
   void whenAHealthyVersionIsCommitted_thenItPassesTheTestRouteEveryStepAndIsPromoted() {
     String stableImage = shop.stableImage();
-    String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
+    String commit = shop.commitCartVersion("1.5.0");
     shop.awaitApplied(commit, Duration.ofSeconds(30));
 
     // Production keeps the released template while the candidate runs beside it.

@@ -3,10 +3,13 @@ package io.keelson.sandbox.scenarios;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keelson.sandbox.Sandbox;
+import io.keelson.sandbox.SandboxRepo;
 import io.keelson.testkit.AgentProcess;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ProjectTools;
@@ -36,6 +39,8 @@ final class ImageAgent implements Sandbox.AgentLauncher {
 
   static final String RELEASE = "keelson";
   static final String NAMESPACE = "keelson-system";
+  /** The Secret holding the sandbox's age key, as the platform team creates it (chart values name it). */
+  static final String SOPS_SECRET = "keelson-sops";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SERVICE_ACCOUNT_DIR = "var/run/secrets/kubernetes.io/serviceaccount";
@@ -100,6 +105,7 @@ final class ImageAgent implements Sandbox.AgentLauncher {
       Files.createDirectories(work);
       ControlPlane controlPlane = sandbox.cluster().controlPlane();
       if (!prepared) {
+        createSopsKeySecret(sandbox);
         prepare.accept(sandbox);
         prepared = true;
       }
@@ -118,8 +124,9 @@ final class ImageAgent implements Sandbox.AgentLauncher {
   private Map<String, Object> values(Sandbox sandbox, int port, int adminPort) throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("sources", List.of(Map.of("name", "sandbox", "url", sandbox.gitUrl(), "ref", "main",
-        "paths", List.of("manifests", "policies"), "interval", sandbox.options().pollInterval().toSeconds() + "s",
-        "timeout", "10s")));
+        "paths", List.of(SandboxRepo.OVERLAY, "policies"),
+        "interval", sandbox.options().pollInterval().toSeconds() + "s",
+        "timeout", "10s", "sops", Map.of("age", Map.of("existingSecret", SOPS_SECRET, "key", "keys.txt")))));
     values.put("releaseController", Map.of("prometheusUrl", sandbox.prometheus().url().toString(),
         "queryTimeout", "3s",
         "router", sandbox.options().router().value()));
@@ -131,6 +138,14 @@ final class ImageAgent implements Sandbox.AgentLauncher {
     }
     values.putAll(extraValues);
     return values;
+  }
+
+  /** {@code kubectl create secret generic keelson-sops --from-file=keys.txt=<the sandbox's age key>}. */
+  private static void createSopsKeySecret(Sandbox sandbox) throws IOException {
+    sandbox.client().secrets().resource(new SecretBuilder().withNewMetadata().withName(SOPS_SECRET)
+        .withNamespace(NAMESPACE).endMetadata()
+        .addToData("keys.txt", Base64.getEncoder().encodeToString(Files.readAllBytes(sandbox.repo().ageKeyFile())))
+        .build()).serverSideApply();
   }
 
   /** The chart's ServiceMonitor, as rendered with monitoring.serviceMonitor.enabled (its CRD is not installed). */
@@ -178,9 +193,9 @@ final class ImageAgent implements Sandbox.AgentLauncher {
   }
 
   /**
-   * What the kubelet gives the pod: the ServiceAccount's token, the cluster's CA and the namespace, and the
-   * ConfigMap's configuration at the Deployment's mount path. The only change to the configuration: the
-   * application port binds 127.0.0.1, as every server in tests does.
+   * What the kubelet gives the pod: the ServiceAccount's token, the cluster's CA and the namespace, the
+   * ConfigMap's configuration at the Deployment's mount path, and each Secret volume's items at theirs. The only
+   * change to the configuration: the application port binds 127.0.0.1, as every server in tests does.
    */
   private void layOutPod(ImageRootfs image, KubernetesClient admin, int port) throws IOException {
     TokenRequest token = admin.serviceAccounts().inNamespace(NAMESPACE).withName(RELEASE)
@@ -200,6 +215,25 @@ final class ImageAgent implements Sandbox.AgentLauncher {
     Path configFile = image.resolve("etc/keelson/keelson.yml");
     Files.createDirectories(configFile.getParent());
     YAML.writeValue(configFile.toFile(), config);
+    mountSecrets(image, admin);
+  }
+
+  private void mountSecrets(ImageRootfs image, KubernetesClient admin) throws IOException {
+    Map<String, Object> pod = Rendered.map(rendered.one("Deployment"), "spec.template.spec");
+    List<Map<String, Object>> mounts = Rendered.list(pod, "containers.0.volumeMounts");
+    for (Map<String, Object> volume : Rendered.list(pod, "volumes")) {
+      if (!(volume.get("secret") instanceof Map<?, ?> source)) {
+        continue;
+      }
+      Secret secret = admin.secrets().inNamespace(NAMESPACE).withName(String.valueOf(source.get("secretName"))).get();
+      String mountPath = mounts.stream().filter(mount -> volume.get("name").equals(mount.get("name")))
+          .map(mount -> String.valueOf(mount.get("mountPath"))).findFirst().orElseThrow();
+      Path dir = Files.createDirectories(image.resolve(mountPath.substring(1)));
+      for (Map<String, Object> item : Rendered.list(source, "items")) {
+        Files.write(dir.resolve(String.valueOf(item.get("path"))),
+            Base64.getDecoder().decode(secret.getData().get(String.valueOf(item.get("key")))));
+      }
+    }
   }
 
   private String configuration() {

@@ -42,7 +42,7 @@ class MirroredReleaseE2E extends ReleaseScenario {
     long started = System.nanoTime();
     long mirroredBefore = answers().mirrored(ShopSandbox.NAMESPACE, CANARY);
     shop.resetMaxCanaryWeight();
-    String commit = shop.commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
+    String commit = shop.commitCartVersion("1.5.0");
     shop.awaitApplied(commit, Duration.ofSeconds(30));
 
     shop.awaitRelease("the candidate mirrored", Duration.ofSeconds(60),

@@ -40,15 +40,18 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The sandbox as a scenario sees it: the shop from {@code manifests/}, released by a fast cart policy,
- * with the questions scenarios ask (is the revision applied, where does the release stand, what does
+ * The sandbox as a scenario sees it: the shop from {@code manifests/} (the sandbox overlay), released by a fast
+ * cart policy, with the questions scenarios ask (is the revision applied, where does the release stand, what does
  * production answer) and a record of the canary weight the mesh was ever given.
  */
 final class ShopSandbox implements AutoCloseable {
 
   static final String NAMESPACE = "shop";
   static final String POLICY = "cart";
-  static final String DEPLOYMENT_FILE = "manifests/shop/cart/deployment.yaml";
+  /** Where cart's pod template is declared: the Kustomize base. */
+  static final String DEPLOYMENT_FILE = "manifests/base/cart/deployment.yaml";
+  /** The sandbox overlay's kustomization: it pins each service's image tag ({@code images}). */
+  static final String OVERLAY_FILE = SandboxRepo.OVERLAY + "/kustomization.yaml";
   static final String CART_HOST = "cart.shop.svc.cluster.local";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -118,9 +121,16 @@ final class ShopSandbox implements AutoCloseable {
     return sandbox.repo();
   }
 
-  /** Commits a change of the cart Deployment's pod template: a new candidate. */
+  /** Commits a change of the cart Deployment's pod template in the base: a new candidate. */
   String commitCart(String from, String to, String message) {
     return repo().edit(DEPLOYMENT_FILE, text -> text.replace(from, to), message);
+  }
+
+  /** Commits a new cart version, as a team would: the tag in the sandbox overlay's {@code images}. A new candidate. */
+  String commitCartVersion(String version) {
+    return repo().edit(OVERLAY_FILE, text -> text.replaceFirst(
+        "(name: registry\\.example\\.com/shop/cart\n\\s+newTag: )\"[^\"]*\"", "$1\"" + version + "\""),
+        "cart " + version);
   }
 
   /** Commits a change of the cart policy and waits until it is applied. */
@@ -131,7 +141,7 @@ final class ShopSandbox implements AutoCloseable {
 
   /** When: a healthy cart 1.5.0 is committed and its release reaches the first weight step (30%). */
   ReleasePolicyStatus releaseHealthyCartToItsFirstStep() {
-    String commit = commitCart("cart:1.4.2", "cart:1.5.0", "cart 1.5.0");
+    String commit = commitCartVersion("1.5.0");
     awaitApplied(commit, Duration.ofSeconds(30));
     return awaitRelease("the first weight step", Duration.ofSeconds(60),
         status -> status.getPhase() == ReleasePhase.Progressing && Integer.valueOf(30).equals(status.getCanaryWeight()));

@@ -1,6 +1,5 @@
-package io.keelson.agent.render.sops;
+package io.keelson.testkit;
 
-import io.keelson.testkit.ProjectTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real tools, so that tests prove interoperability: {@code sops} and {@code age-keygen} (built by
- * {@code e2e/bin/sops}) and Debian's {@code gpg}, with a private GnuPG home. Fixtures are made at test time.
- * {@link #close()} stops the gpg-agent that gpg starts.
+ * {@code e2e/bin/sops}) and Debian's {@code gpg}, with a private GnuPG home. Fixtures are made at test time, and
+ * the sandbox encrypts its config repository's secrets with them. {@link #close()} stops the gpg-agent that gpg
+ * starts.
  */
 public final class SopsCli implements AutoCloseable {
 
@@ -40,8 +40,17 @@ public final class SopsCli implements AutoCloseable {
   public record AgeKey(Path file, String recipient) {}
 
   public AgeKey ageKey(String name) {
-    Path file = work.resolve(name + ".agekey");
-    run(List.of(tools.resolve("age-keygen").toString(), "-o", file.toString()), Map.of());
+    return ageKey(work.resolve(name + ".agekey"));
+  }
+
+  /** A new age key pair written to {@code file} (age-keygen makes it readable by its owner only). */
+  public AgeKey ageKey(Path file) {
+    run(List.of(tools.resolve("age-keygen").toString(), "-o", file.toString()), Map.of(), null);
+    return ageKeyOf(file);
+  }
+
+  /** The recipient of an existing age identity file (age-keygen writes it as a comment). */
+  public static AgeKey ageKeyOf(Path file) {
     String recipient = read(file).lines().filter(line -> line.startsWith("# public key: "))
         .map(line -> line.substring("# public key: ".length())).findFirst().orElseThrow();
     return new AgeKey(file, recipient);
@@ -80,14 +89,32 @@ public final class SopsCli implements AutoCloseable {
     command.add("encrypt");
     command.addAll(encryptFlags);
     command.add(file.toString());
-    return run(command, Map.of("GNUPGHOME", gnupgHome.toString(), "SOPS_DISABLE_VERSION_CHECK", "1"));
+    return run(command, Map.of("GNUPGHOME", gnupgHome.toString(), "SOPS_DISABLE_VERSION_CHECK", "1"), null);
+  }
+
+  /**
+   * {@code sops encrypt --in-place <file>} in {@code repository}, as a person would in a config repository: the
+   * creation rule of its {@code .sops.yaml} whose {@code path_regex} matches the file says how and for whom.
+   */
+  public void encryptInPlace(Path repository, String file) {
+    run(List.of(tools.resolve("sops").toString(), "encrypt", "--in-place", file), Map.of("SOPS_DISABLE_VERSION_CHECK",
+        "1"), repository);
+  }
+
+  /**
+   * {@code sops set}: one value of an encrypted file replaced (encrypted, the MAC recomputed), as a person
+   * changes a secret; {@code path} as sops writes it ({@code ["stringData"]["key"]}), {@code jsonValue} a JSON value.
+   */
+  public void set(Path file, String path, String jsonValue, Path ageKeyFile) {
+    run(List.of(tools.resolve("sops").toString(), "set", file.toString(), path, jsonValue),
+        Map.of("SOPS_AGE_KEY_FILE", ageKeyFile.toString(), "SOPS_DISABLE_VERSION_CHECK", "1"), null);
   }
 
   private String gpg(String... args) {
     List<String> command = new ArrayList<>(List.of("gpg", "--batch", "--quiet", "--passphrase", "",
         "--pinentry-mode", "loopback"));
     command.addAll(List.of(args));
-    return run(command, Map.of("GNUPGHOME", gnupgHome.toString()));
+    return run(command, Map.of("GNUPGHOME", gnupgHome.toString()), null);
   }
 
   private void createGnupgHome() {
@@ -102,14 +129,15 @@ public final class SopsCli implements AutoCloseable {
   @Override
   public void close() {
     if (Files.isDirectory(gnupgHome)) {
-      run(List.of("gpgconf", "--kill", "all"), Map.of("GNUPGHOME", gnupgHome.toString()));
+      run(List.of("gpgconf", "--kill", "all"), Map.of("GNUPGHOME", gnupgHome.toString()), null);
     }
   }
 
-  private static String run(List<String> command, Map<String, String> environment) {
+  private static String run(List<String> command, Map<String, String> environment, Path directory) {
     try {
       Path errors = Files.createTempFile("sops-cli", ".err");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile())
+          .directory(directory == null ? null : directory.toFile());
       builder.environment().putAll(environment);
       Process process = builder.start();
       process.getOutputStream().close();
