@@ -56,6 +56,7 @@ public final class Sandbox implements AutoCloseable {
   private String gitUrl;
   private int agentPort;
   private int adminPort;
+  private volatile double requestsPerSecond;
 
   /**
    * How the sandbox runs its agent, once the cluster, Git and Prometheus are up: by default the shaded jar as
@@ -69,6 +70,7 @@ public final class Sandbox implements AutoCloseable {
 
   private Sandbox(SandboxOptions options, AgentLauncher launcher) {
     this.options = options;
+    this.requestsPerSecond = options.requestsPerSecond();
     this.launcher = launcher;
   }
 
@@ -146,8 +148,17 @@ public final class Sandbox implements AutoCloseable {
   private void refreshTraffic() {
     KubernetesClient client = cluster.client();
     List<ReleasePolicy> policies = client.resources(ReleasePolicy.class).inAnyNamespace().list().getItems();
-    mesh.load().setSources(new MeshTraffic(options.requestsPerSecond(), options.testRequestsPerSecond())
+    mesh.load().setSources(new MeshTraffic(requestsPerSecond, options.testRequestsPerSecond())
         .sources(client.services().inAnyNamespace().list().getItems(), policies));
+  }
+
+  /**
+   * Changes the steady load per application Service (at first {@link SandboxOptions#requestsPerSecond()}); takes
+   * effect at once.
+   */
+  public void setRequestsPerSecond(double value) {
+    requestsPerSecond = value;
+    refreshTraffic();
   }
 
   /** Starts the agent (again, after {@link #killAgent()}). */

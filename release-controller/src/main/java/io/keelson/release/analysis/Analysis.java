@@ -71,17 +71,18 @@ public final class Analysis {
   }
 
   /**
-   * The cumulative request and error counts of both workloads over {@code context}'s window, as the
+   * The cumulative request and error counts of both workloads since {@code context}'s window start, as the
    * {@link SequentialErrorTest} looks at them; empty when a query failed (a skipped look costs the test nothing:
-   * the next look's increment covers both).
+   * the next look's increment covers both). Read {@link AnalysisQueries#sinceStart since the start}, not over a
+   * range, so the first scrape after the step's start already counts.
    */
   public Optional<ArmCounts> counts(CheckContext context) {
-    long window = context.windowSeconds();
+    AnalysisQueries.Growth growth = AnalysisQueries.sinceStart(context.windowStart());
     return counts(context,
-        AnalysisQueries.requestCount(context.namespace(), context.canary(), window),
-        AnalysisQueries.errorCount(context.namespace(), context.canary(), window),
-        AnalysisQueries.requestCount(context.namespace(), context.stable(), window),
-        AnalysisQueries.errorCount(context.namespace(), context.stable(), window));
+        AnalysisQueries.requestCount(context.namespace(), context.canary(), growth),
+        AnalysisQueries.errorCount(context.namespace(), context.canary(), growth),
+        AnalysisQueries.requestCount(context.namespace(), context.stable(), growth),
+        AnalysisQueries.errorCount(context.namespace(), context.stable(), growth));
   }
 
   /**
@@ -89,12 +90,12 @@ public final class Analysis {
    * as the failures.
    */
   public Optional<ArmCounts> slowCounts(CheckContext context, double boundMs) {
-    long window = context.windowSeconds();
+    AnalysisQueries.Growth growth = AnalysisQueries.sinceStart(context.windowStart());
     return counts(context,
-        AnalysisQueries.timedCount(context.namespace(), context.canary(), window),
-        AnalysisQueries.slowCount(context.namespace(), context.canary(), boundMs, window),
-        AnalysisQueries.timedCount(context.namespace(), context.stable(), window),
-        AnalysisQueries.slowCount(context.namespace(), context.stable(), boundMs, window));
+        AnalysisQueries.timedCount(context.namespace(), context.canary(), growth),
+        AnalysisQueries.slowCount(context.namespace(), context.canary(), boundMs, growth),
+        AnalysisQueries.timedCount(context.namespace(), context.stable(), growth),
+        AnalysisQueries.slowCount(context.namespace(), context.stable(), boundMs, growth));
   }
 
   /** The answers to canary requests, canary failures, stable requests, stable failures, in that order. */

@@ -2,6 +2,7 @@ package io.keelson.release.analysis;
 
 import io.keelson.release.api.Check;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -9,9 +10,11 @@ import java.util.regex.Matcher;
 /**
  * The PromQL of the built-in checks, over Istio's standard telemetry as reported by the destination proxy.
  *
- * <p>Every query is an instant query evaluated at the window's end whose range selector spans exactly the
- * window ({@code [<seconds>s]}), so a step is judged only by traffic since its weight took effect, never by a
- * fixed lookback that reaches into the previous step.
+ * <p>Every query is an instant query evaluated at the window's end. The fixed checks read a counter's growth with
+ * a range selector that spans exactly the window ({@code [<seconds>s]}), so a step is judged only by traffic
+ * since its weight took effect, never by a fixed lookback that reaches into the previous step. The sequential
+ * test reads it {@link #sinceStart as the counter less its value at the step's start}, which is exact from the
+ * first scrape after the start on.
  */
 public final class AnalysisQueries {
 
@@ -22,9 +25,42 @@ public final class AnalysisQueries {
 
   private AnalysisQueries() {}
 
+  /** How a counter's growth in the window is read, given the counter's series selector. */
+  @FunctionalInterface
+  public interface Growth {
+    String of(String series);
+  }
+
+  /**
+   * {@code increase()} over a range spanning the window: what the fixed checks read. It needs two scrapes inside
+   * the window, extrapolates to the window's edges (so counts are rarely whole numbers) and misses what a series
+   * counted before its first scrape.
+   */
+  public static Growth overWindow(long windowSeconds) {
+    String range = range(windowSeconds);
+    return series -> "increase(" + series + range + ")";
+  }
+
+  /**
+   * The counter now less its value at {@code start} (the {@code @} modifier: the last sample at or before it),
+   * per series: what the sequential test reads. Exact from the first scrape after the start on. A series
+   * without a sample at the start (a workload's first requests) counts whole; one that went backwards (its
+   * process restarted) counts what it holds since the restart. The requests between the last scrape before the
+   * start and the start are counted too: the same versions served them, which the test's null allows.
+   */
+  public static Growth sinceStart(Instant start) {
+    String at = BigDecimal.valueOf(start.toEpochMilli(), 3).toPlainString();
+    return series -> "((" + series + " - " + series + " @ " + at + ") >= 0 or " + series + " + 0)";
+  }
+
   /** How many requests reached {@code workload} in the window. */
   public static String requestCount(String namespace, String workload, long windowSeconds) {
-    return "sum(increase(" + REQUESTS + selector(namespace, workload, "") + range(windowSeconds) + "))";
+    return requestCount(namespace, workload, overWindow(windowSeconds));
+  }
+
+  /** How many requests reached {@code workload}, read as {@code growth}. */
+  public static String requestCount(String namespace, String workload, Growth growth) {
+    return "sum(" + growth.of(REQUESTS + selector(namespace, workload, "")) + ")";
   }
 
   /**
@@ -39,8 +75,12 @@ public final class AnalysisQueries {
 
   /** How many of {@code workload}'s responses in the window were 5xx; no series when there were none. */
   public static String errorCount(String namespace, String workload, long windowSeconds) {
-    return "sum(increase(" + REQUESTS + selector(namespace, workload, ", response_code=~\"5..\"")
-        + range(windowSeconds) + "))";
+    return errorCount(namespace, workload, overWindow(windowSeconds));
+  }
+
+  /** How many of {@code workload}'s responses were 5xx, read as {@code growth}. */
+  public static String errorCount(String namespace, String workload, Growth growth) {
+    return "sum(" + growth.of(REQUESTS + selector(namespace, workload, ", response_code=~\"5..\"")) + ")";
   }
 
   /** The {@code quantile} (0–1) of {@code workload}'s request duration in the window, in milliseconds. */
@@ -50,27 +90,26 @@ public final class AnalysisQueries {
   }
 
   /**
-   * How many of {@code workload}'s requests in the window the duration histogram counted: its {@code +Inf}
-   * bucket, so that {@link #slowCount} is a share of the same requests.
+   * How many of {@code workload}'s requests the duration histogram counted, read as {@code growth}: its
+   * {@code +Inf} bucket, so that {@link #slowCount} is a share of the same requests.
    */
-  public static String timedCount(String namespace, String workload, long windowSeconds) {
-    return bucketCount(namespace, workload, "le=\"+Inf\"", windowSeconds);
+  public static String timedCount(String namespace, String workload, Growth growth) {
+    return bucketCount(namespace, workload, "le=\"+Inf\"", growth);
   }
 
   /**
-   * How many of {@code workload}'s requests in the window took longer than {@code boundMs}, which must be one of
-   * the histogram's bucket bounds: all requests less those in the bucket at the bound. The bound is matched with
-   * and without a trailing ".0", as Prometheus 3 writes classic histograms' bounds as floats.
+   * How many of {@code workload}'s requests took longer than {@code boundMs}, which must be one of the
+   * histogram's bucket bounds, read as {@code growth}: all requests less those in the bucket at the bound. The
+   * bound is matched with and without a trailing ".0", as Prometheus 3 writes classic histograms' bounds as
+   * floats.
    */
-  public static String slowCount(String namespace, String workload, double boundMs, long windowSeconds) {
+  public static String slowCount(String namespace, String workload, double boundMs, Growth growth) {
     String bound = "le=~\"" + number(boundMs).replace(".", "\\\\.") + "(\\\\.0)?\"";
-    return timedCount(namespace, workload, windowSeconds) + " - "
-        + bucketCount(namespace, workload, bound, windowSeconds);
+    return timedCount(namespace, workload, growth) + " - " + bucketCount(namespace, workload, bound, growth);
   }
 
-  private static String bucketCount(String namespace, String workload, String bound, long windowSeconds) {
-    return "sum(increase(" + DURATION_BUCKETS + selector(namespace, workload, ", " + bound)
-        + range(windowSeconds) + "))";
+  private static String bucketCount(String namespace, String workload, String bound, Growth growth) {
+    return "sum(" + growth.of(DURATION_BUCKETS + selector(namespace, workload, ", " + bound)) + ")";
   }
 
   /**

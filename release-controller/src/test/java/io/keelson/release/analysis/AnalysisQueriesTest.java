@@ -39,6 +39,15 @@ class AnalysisQueriesTest {
   }
 
   @Test
+  void theSequentialCountIsTheCounterLessItsValueAtTheStartPerSeriesWithNewOrResetSeriesWhole() {
+    String series = "istio_requests_total{reporter=\"destination\", destination_workload_namespace=\"shop\","
+        + " destination_workload=\"checkout-canary\"}";
+    assertThat(AnalysisQueries.requestCount("shop", "checkout-canary",
+        AnalysisQueries.sinceStart(START.plusMillis(250)))).isEqualTo(
+        "sum(((" + series + " - " + series + " @ 1893492000.250) >= 0 or " + series + " + 0))");
+  }
+
+  @Test
   void labelValuesAreEscapedAsPromqlStrings() {
     assertThat(AnalysisQueries.requestCount("a\"b", "c\\d", 1))
         .contains("destination_workload_namespace=\"a\\\"b\"", "destination_workload=\"c\\\\d\"");

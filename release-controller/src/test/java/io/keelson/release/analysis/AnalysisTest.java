@@ -108,24 +108,28 @@ class AnalysisTest {
 
   @Test
   void theSequentialTestReadsBothWorkloadsCountsSinceTheStepsStart() {
+    AnalysisQueries.Growth sinceStart = AnalysisQueries.sinceStart(CONTEXT.windowStart());
+    String canaryCount = AnalysisQueries.requestCount("shop", "checkout-canary", sinceStart);
+    String canaryErrors = AnalysisQueries.errorCount("shop", "checkout-canary", sinceStart);
+    String stableCount = AnalysisQueries.requestCount("shop", "checkout", sinceStart);
     TableProvider provider = new TableProvider()
-        .answer(CANARY_COUNT, new QueryResult.Value(119.6))
-        .answer(AnalysisQueries.errorCount("shop", "checkout-canary", 30), new QueryResult.Value(3.2))
-        .answer(AnalysisQueries.requestCount("shop", "checkout", 30), new QueryResult.Value(1080));
+        .answer(canaryCount, new QueryResult.Value(120))
+        .answer(canaryErrors, new QueryResult.Value(3))
+        .answer(stableCount, new QueryResult.Value(1080));
 
     // Stable served no 5xx, so its error counter has no series: that is 0 errors, not missing data.
     assertThat(new Analysis(provider).counts(CONTEXT)).contains(new ArmCounts(120, 3, 1080, 0));
-    assertThat(provider.asked).containsExactly(CANARY_COUNT,
-        AnalysisQueries.errorCount("shop", "checkout-canary", 30),
-        AnalysisQueries.requestCount("shop", "checkout", 30), AnalysisQueries.errorCount("shop", "checkout", 30));
+    assertThat(provider.asked).containsExactly(canaryCount, canaryErrors, stableCount,
+        AnalysisQueries.errorCount("shop", "checkout", sinceStart));
     assertThat(provider.at).containsOnly(END);
   }
 
   @Test
   void aFailedCountIsASkippedLookNotZeroTraffic() {
+    AnalysisQueries.Growth sinceStart = AnalysisQueries.sinceStart(CONTEXT.windowStart());
     TableProvider provider = new TableProvider()
-        .answer(CANARY_COUNT, new QueryResult.Value(120))
-        .answer(AnalysisQueries.requestCount("shop", "checkout", 30), new QueryResult.Failed("timeout"));
+        .answer(AnalysisQueries.requestCount("shop", "checkout-canary", sinceStart), new QueryResult.Value(120))
+        .answer(AnalysisQueries.requestCount("shop", "checkout", sinceStart), new QueryResult.Failed("timeout"));
 
     assertThat(new Analysis(provider).counts(CONTEXT)).isEmpty();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.release.api.Sequential;
 import io.keelson.release.api.SequentialEvidence;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +28,7 @@ class SequentialMonitorTest {
 
     int second = 0;
     List<SequentialEvidence> looks = List.of();
-    while (looks.isEmpty() || !looks.get(0).rejected()) {
+    while ((looks.isEmpty() || !looks.get(0).rejected()) && second < 600) {
       second++;
       looks = monitor.look(STEP, EVERY_SECOND, START.plusSeconds(second));
     }
@@ -97,11 +98,11 @@ class SequentialMonitorTest {
 
   /**
    * Istio's counters of one step as Prometheus answers for them: per second, seeded Poisson requests and binomial
-   * errors for each workload; a count over {@code [Ns]} at {@code at} sums the seconds in that range. Slow requests
+   * errors for each workload; a count since {@code @ <start>} at {@code at} sums the seconds between. Slow requests
    * fail as often as errors do.
    */
   private static final class Traffic implements MetricProvider {
-    private static final Pattern RANGE = Pattern.compile("\\[(\\d+)s]");
+    private static final Pattern SINCE = Pattern.compile("@ ([0-9.]+)");
     private final long[][] perSecond;
     int slowAsked;
 
@@ -118,12 +119,15 @@ class SequentialMonitorTest {
 
     @Override
     public QueryResult query(String promql, Instant at) {
-      Matcher range = RANGE.matcher(promql);
-      range.find();
+      Matcher since = SINCE.matcher(promql);
+      if (!since.find()) {
+        throw new IllegalArgumentException("not a count since the step's start: " + promql);
+      }
+      long begin = Duration.between(START, Instant.ofEpochMilli(new BigDecimal(since.group(1)).movePointRight(3)
+          .longValueExact())).getSeconds();
       long end = Duration.between(START, at).getSeconds();
-      long begin = end - Long.parseLong(range.group(1));
       boolean canary = promql.contains("checkout-canary");
-      boolean slow = promql.contains(" - ");
+      boolean slow = promql.contains("le=~");
       slowAsked += slow ? 1 : 0;
       int column = (canary ? 0 : 2) + (promql.contains("5..") || slow ? 1 : 0);
       long sum = 0;

@@ -144,14 +144,31 @@ class PrometheusAnalysisIT {
       ArmCounts errors = analysis(prometheus).counts(window).orElseThrow();
       ArmCounts slow = analysis(prometheus).slowCounts(window, 250.0).orElseThrow();
 
-      // 12 bursts; increase() extrapolates to the window's edges, hence the ranges.
-      assertThat(errors.canaryRequests()).as("%s", errors).isBetween(100L, 160L);
-      assertThat(errors.canaryErrors()).as("%s", errors).isBetween(10L, 16L);
-      assertThat(errors.stableRequests()).as("%s", errors).isBetween(200L, 320L);
-      assertThat(errors.stableErrors()).as("%s", errors).isZero();
-      assertThat(slow.canaryRequests()).as("%s", slow).isBetween(100L, 160L);
-      assertThat(slow.canaryErrors()).as("slower than 250 ms: %s", slow).isBetween(20L, 32L);
-      assertThat(slow.stableErrors()).as("%s", slow).isZero();
+      // 12 bursts, counted exactly: the counters at the end less those at the start.
+      assertThat(errors).isEqualTo(new ArmCounts(120, 12, 240, 0));
+      assertThat(slow).as("slower than 250 ms").isEqualTo(new ArmCounts(120, 24, 240, 0));
+    }
+  }
+
+  @Test
+  void theSequentialCountsAreExactAtTheFirstScrapeAfterTheStepsStart(PrometheusServer prometheus) {
+    // The canary's series appear with its first requests, after the step's start (as a workload's do); stable's
+    // exist before it, with requests of an earlier step that are not this step's.
+    try (IstioTelemetry istio = new IstioTelemetry(prometheus, "first-scrape", "shop")) {
+      istio.serve("shop", 50, "200", 20);
+      istio.awaitScraped();
+      Instant stepStart = Instant.now();
+      istio.serve("shop", 20, "200", 20);
+      istio.serve("shop-canary", 7, "200", 20);
+      istio.serve("shop-canary", 2, "200", 400);
+      istio.serve("shop-canary", 3, "503", 20);
+      Instant scraped = istio.awaitScrapeAfter(Instant.now());
+      Instant look = scraped.isAfter(stepStart.plusSeconds(1)) ? scraped : stepStart.plusSeconds(1);
+      CheckContext firstLook = CheckContext.forDeployment("first-scrape", "shop", stepStart, look);
+
+      // increase() would see at most the canary's first sample or two equal ones: nothing of its 12 requests.
+      assertThat(analysis(prometheus).counts(firstLook)).contains(new ArmCounts(12, 3, 20, 0));
+      assertThat(analysis(prometheus).slowCounts(firstLook, 250.0)).contains(new ArmCounts(12, 2, 20, 0));
     }
   }
 

@@ -174,6 +174,11 @@ final class ShopSandbox implements AutoCloseable {
         () -> commit.equals(source().path("applied").path("sha").asText()) ? Boolean.TRUE : null);
   }
 
+  /** Sets the steady load per application Service. */
+  void setRequestsPerSecond(double value) {
+    sandbox.setRequestsPerSecond(value);
+  }
+
   ReleasePolicy policy() {
     return sandbox.client().resources(ReleasePolicy.class).inNamespace(NAMESPACE).withName(POLICY).get();
   }
