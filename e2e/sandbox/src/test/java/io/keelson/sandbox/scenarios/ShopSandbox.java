@@ -316,7 +316,16 @@ final class ShopSandbox implements AutoCloseable {
     throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
         + "; release phase " + release.getPhase() + ", weight " + release.getCanaryWeight() + ", reason "
         + release.getReason() + (lastErrors.isEmpty() ? "" : "; last error " + lastErrors.get(lastErrors.size() - 1))
+        + "\npolicy status: " + describe(release) + "\nagent's releases: " + status().path("releases")
         + "\nagent log:\n" + sandbox.agent().logTail());
+  }
+
+  private static String describe(ReleasePolicyStatus status) {
+    try {
+      return JSON.writeValueAsString(status);
+    } catch (IOException e) {
+      return status.toString();
+    }
   }
 
   private static void sleep(Duration duration) {
