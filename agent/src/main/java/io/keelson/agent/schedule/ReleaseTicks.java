@@ -58,6 +58,8 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
   private final Map<PolicyKey, Slot> slots = new HashMap<>();
   private WriteFence.Term term;
   private ScheduledFuture<?> resync;
+  /** The next {@link #tickAll} while the policies are not listed yet. Guarded by this. */
+  private ScheduledFuture<?> listRetry;
 
   /**
    * @param drives the policies this replica ticks (with sources sharded across replicas, those of the sources
@@ -135,9 +137,17 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
     schedule(policy, clock.instant());
   }
 
-  /** Ticks every release as soon as possible. */
+  /** Ticks every release as soon as possible; asked again shortly while the policies are not listed yet. */
   public void tickAll() {
     releases.keys().forEach(this::tickNow);
+    if (!releases.hasListed()) {
+      synchronized (this) {
+        // One retry at a time, however many resyncs find the policies unlisted (say, the CRD is not installed).
+        if (term != null && (listRetry == null || listRetry.isDone())) {
+          listRetry = threads.schedule(this::tickAll, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+    }
   }
 
   private synchronized void schedule(PolicyKey policy, Instant at) {
@@ -176,6 +186,10 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
       Optional<ReleaseController.Ticked> ticked = releases.tick(policy, drives);
       followUp.after(ticked.stream().toList());
       next = ticked.flatMap(this::due);
+      if (ticked.isEmpty() && !releases.hasListed()) {
+        // Asked for before the policies were listed (a render reported at start-up): not lost, asked again.
+        next = Optional.of(clock.instant().plus(RETRY));
+      }
     } catch (WriteFence.LeadershipLost e) {
       LOG.info("release {}/{}: tick abandoned: {}", policy.namespace(), policy.name(), e.getMessage());
     } catch (RuntimeException e) {

@@ -92,6 +92,14 @@ public final class ReleaseController implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the informers have listed every policy: until then a tick may find no policy that exists, and the
+   * keys are incomplete, so the caller asks again.
+   */
+  public boolean hasListed() {
+    return startInformers().stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
   /** The keys of every policy the informers hold; empty until they have listed. */
   public Set<PolicyKey> keys() {
     return Set.copyOf(policies().keySet());
@@ -131,10 +139,15 @@ public final class ReleaseController implements AutoCloseable {
    * a source it holds); empty otherwise, when it is gone or has released nothing yet.
    */
   public Optional<Ticked> tick(PolicyKey key, Predicate<ReleasePolicy> drives) {
-    ReleasePolicy policy = startInformers().stream().filter(SharedIndexInformer::hasSynced)
+    // A policy the informers' first list has put in the store is ticked even before that list is complete (its
+    // add event comes while the list is in progress); one not there is only known gone once the list is.
+    ReleasePolicy policy = startInformers().stream()
         .map(informer -> informer.getStore().getByKey(key.namespace() + "/" + key.name()))
         .filter(Objects::nonNull).findFirst().orElse(null);
     if (policy != null && !drives.test(policy)) {
+      return Optional.empty();
+    }
+    if (policy == null && !hasListed()) {
       return Optional.empty();
     }
     if (policy == null) {
