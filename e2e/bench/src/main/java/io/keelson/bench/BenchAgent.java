@@ -7,6 +7,7 @@ import io.keelson.testkit.AgentProcess;
 import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.Waiter;
 import io.keelson.testkit.LoopbackPorts;
+import io.keelson.testkit.ProcessUsage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,11 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The agent as its own JVM with one Git source, configured as a pod would be (leader election on, loopback
- * ports), plus what the benchmark asks of it: webhooks, manual syncs, its status and its heap.
+ * The agent as its own JVM with the Git sources of one {@link SourceLayout}, configured as a pod would be
+ * (leader election on, loopback ports), plus what the benchmark asks of it: webhooks and manual syncs of every
+ * source, their status, its heap.
  */
 final class BenchAgent implements AutoCloseable {
 
@@ -33,17 +37,24 @@ final class BenchAgent implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AgentProcess process;
-  private final String source;
+  private final List<String> sources;
 
-  private BenchAgent(AgentProcess process, String source) {
+  private BenchAgent(AgentProcess process, List<String> sources) {
     this.process = process;
-    this.source = source;
+    this.sources = sources;
   }
 
   /** Where the release controller finds Prometheus, and how often it ticks; null leaves it off. */
   record Releases(URI prometheusUrl) {}
 
-  record Settings(String name, String source, Path kubeconfig, String gitUrl, Duration interval, Releases releases) {}
+  record Settings(String name, SourceLayout layout, Path kubeconfig, String gitUrl, Duration interval,
+      Releases releases) {
+
+    /** One source rendering {@link BenchRepo#PATH}. */
+    Settings(String name, String source, Path kubeconfig, String gitUrl, Duration interval, Releases releases) {
+      this(name, new SourceLayout(source, 1), kubeconfig, gitUrl, interval, releases);
+    }
+  }
 
   /** The namespace the agent keeps its Lease, inventories and status in, as the Helm chart creates it. */
   static void createNamespace(io.fabric8.kubernetes.client.KubernetesClient client) {
@@ -63,6 +74,22 @@ final class BenchAgent implements AutoCloseable {
           releaseController:
             prometheusUrl: %s
             queryTimeout: 3s""".formatted(releases.prometheusUrl());
+      SourceLayout layout = settings.layout();
+      StringBuilder sources = new StringBuilder();
+      for (int i = 0; i < layout.count(); i++) {
+        sources.append("""
+              - name: %s
+                url: %s
+                ref: main
+                paths: [%s]
+                interval: %dms
+                timeout: 60s
+                healthTimeout: 0s
+                defaultNamespace: default
+                webhookSecret: {file: %s/webhook-secret}
+            """.formatted(layout.names().get(i), settings.gitUrl(), layout.path(i), settings.interval().toMillis(),
+            dir));
+      }
       Path config = dir.resolve("keelson.yml");
       Files.writeString(config, """
           agentNamespace: %1$s
@@ -71,16 +98,8 @@ final class BenchAgent implements AutoCloseable {
           cacheDirectory: %4$s/cache
           apiToken: {file: %4$s/api-token}
           sources:
-            - name: %5$s
-              url: %6$s
-              ref: main
-              paths: [%7$s]
-              interval: %8$dms
-              timeout: 60s
-              healthTimeout: 0s
-              defaultNamespace: default
-              webhookSecret: {file: %4$s/webhook-secret}
-          %9$s
+          %5$s
+          %6$s
           leaderElection:
             enabled: true
             leaseName: %2$s
@@ -88,75 +107,81 @@ final class BenchAgent implements AutoCloseable {
             renewDeadline: 10s
             retryPeriod: 2s
           server:
-            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %10$d}]
-            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %11$d}]
+            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %7$d}]
+            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %8$d}]
             requestLog: {appenders: []}
           logging:
             level: INFO
-          """.formatted(AGENT_NAMESPACE, settings.name(), settings.kubeconfig(), dir, settings.source(),
-          settings.gitUrl(), BenchRepo.PATH, settings.interval().toMillis(), releaseController, port, adminPort));
+          """.formatted(AGENT_NAMESPACE, settings.name(), settings.kubeconfig(), dir, sources.toString().stripTrailing(),
+          releaseController, port, adminPort));
       return new BenchAgent(AgentProcess.start(settings.name(), config, dir, port, adminPort, JVM_OPTIONS),
-          settings.source());
+          layout.names());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the agent's configuration", e);
     }
   }
 
-  /** A GitHub-style push webhook with a valid HMAC signature; the agent answers 202 and syncs. */
+  /** A GitHub-style push webhook with a valid HMAC signature to every source; the agent answers 202 and syncs. */
   void webhook() {
     byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/hooks/" + source))
-        .header("Content-Type", "application/json")
-        .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-    expect(response, 202, "webhook");
-  }
-
-  /** A manual sync with the bearer token, as the on-call engineer would ask for one. */
-  void manualSync() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/api/v1/sources/" + source + "/sync"))
-        .header("Authorization", "Bearer " + API_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException("manual sync answered " + response.statusCode() + ": " + response.body());
+    for (String source : sources) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/hooks/" + source))
+          .header("Content-Type", "application/json")
+          .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+      expect(response, 202, "webhook");
     }
   }
 
-  /** This source's entry in {@code GET /api/v1/status}. */
-  JsonNode sourceStatus() {
+  /** A manual sync of every source with the bearer token, as the on-call engineer would ask for one. */
+  void manualSync() {
+    for (String source : sources) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(
+              process.url("/api/v1/sources/" + source + "/sync"))
+          .header("Authorization", "Bearer " + API_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException("manual sync answered " + response.statusCode() + ": " + response.body());
+      }
+    }
+  }
+
+  /** Every source's entry in {@code GET /api/v1/status}, in the layout's order (missing nodes for unknown ones). */
+  List<JsonNode> sourceStatuses() {
     HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/api/v1/status"))
         .timeout(Duration.ofSeconds(10)).build());
     expect(response, 200, "status");
     try {
+      Map<String, JsonNode> views = new HashMap<>();
       for (JsonNode view : JSON.readTree(response.body()).path("sources")) {
-        if (source.equals(view.path("name").asText())) {
-          return view;
-        }
+        views.put(view.path("name").asText(), view);
       }
-      return JSON.missingNode();
+      return sources.stream().map(source -> views.getOrDefault(source, JSON.missingNode())).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable status", e);
     }
   }
 
-  /** Waits until the status shows {@code commit} applied; returns the source's status then. */
-  JsonNode awaitApplied(String commit, Duration timeout) {
-    return Waiter.await("revision " + commit + " applied by " + source, timeout, Duration.ofMillis(50), () -> {
-      JsonNode view = sourceStatus();
-      return commit.equals(view.path("applied").path("sha").asText()) ? view : null;
+  /** Waits until the status shows {@code commit} applied by every source; returns their status then. */
+  List<JsonNode> awaitApplied(String commit, Duration timeout) {
+    return Waiter.await("revision " + commit + " applied by " + sources, timeout, Duration.ofMillis(50), () -> {
+      List<JsonNode> views = sourceStatuses();
+      return views.stream().allMatch(view -> commit.equals(view.path("applied").path("sha").asText())) ? views : null;
     }, this::exited);
   }
 
   /**
-   * Waits until a sync that finished after {@code since} shows {@code commit} applied: a restarted agent shows
-   * its stored status at once, before its own first sync has run.
+   * Waits until syncs that finished after {@code since} show {@code commit} applied by every source: a restarted
+   * agent shows its stored status at once, before its own first sync has run.
    */
-  JsonNode awaitSyncedSince(String commit, java.time.Instant since, Duration timeout) {
-    return Waiter.await("a sync of " + commit + " by " + source + " after " + since, timeout, Duration.ofMillis(50),
+  List<JsonNode> awaitSyncedSince(String commit, java.time.Instant since, Duration timeout) {
+    return Waiter.await("a sync of " + commit + " by " + sources + " after " + since, timeout, Duration.ofMillis(50),
         () -> {
-          JsonNode view = sourceStatus();
-          String finished = view.path("lastSync").path("finishedAt").asText("");
-          boolean fresh = !finished.isEmpty() && java.time.Instant.parse(finished).isAfter(since);
-          return fresh && commit.equals(view.path("applied").path("sha").asText()) ? view : null;
+          List<JsonNode> views = sourceStatuses();
+          return views.stream().allMatch(view -> {
+            String finished = view.path("lastSync").path("finishedAt").asText("");
+            boolean fresh = !finished.isEmpty() && java.time.Instant.parse(finished).isAfter(since);
+            return fresh && commit.equals(view.path("applied").path("sha").asText());
+          }) ? views : null;
         }, this::exited);
   }
 
@@ -175,8 +200,8 @@ final class BenchAgent implements AutoCloseable {
     return process.isAlive() ? null : "the agent exited:\n" + process.logTail();
   }
 
-  long residentBytes() {
-    return process.residentBytes();
+  ProcessUsage usage() {
+    return process.usage();
   }
 
   Duration cpuTime() {

@@ -9,12 +9,14 @@ import java.util.Set;
 
 /**
  * What a benchmark run measures: object counts, how many commits and drift edits to time, which sections
- * to run and where the JSON goes.
+ * to run, where the JSON goes, and whether Flux runs beside Keelson as the peer.
  */
-public record BenchOptions(List<Integer> sizes, int commits, int edits, Path out, Set<Section> only) {
+public record BenchOptions(List<Integer> sizes, int commits, int edits, Path out, Set<Section> only,
+    boolean fluxPeer) {
 
   static final String USAGE = """
       usage: bench [--sizes 1000,5000] [--commits 20] [--edits 20] [--out file.json] [--only section,...]
+                   [--peer flux]
         sections: %s""".formatted(Section.names());
 
   public BenchOptions {
@@ -26,6 +28,11 @@ public record BenchOptions(List<Integer> sizes, int commits, int edits, Path out
     if (commits < 1 || edits < 1) {
       throw new IllegalArgumentException("--commits and --edits must be at least 1");
     }
+  }
+
+  /** Without a peer. */
+  public BenchOptions(List<Integer> sizes, int commits, int edits, Path out, Set<Section> only) {
+    this(sizes, commits, edits, out, only, false);
   }
 
   public static BenchOptions defaults(Path out) {
@@ -45,11 +52,18 @@ public record BenchOptions(List<Integer> sizes, int commits, int edits, Path out
         case "--sizes" -> options.withSizes(Arrays.stream(value.split(",")).map(String::strip)
             .map(Integer::parseInt).toList());
         case "--commits" -> new BenchOptions(options.sizes, Integer.parseInt(value), options.edits, options.out,
-            options.only);
+            options.only, options.fluxPeer);
         case "--edits" -> new BenchOptions(options.sizes, options.commits, Integer.parseInt(value), options.out,
-            options.only);
-        case "--out" -> new BenchOptions(options.sizes, options.commits, options.edits, Path.of(value), options.only);
+            options.only, options.fluxPeer);
+        case "--out" -> new BenchOptions(options.sizes, options.commits, options.edits, Path.of(value), options.only,
+            options.fluxPeer);
         case "--only" -> options.withOnly(sections(value));
+        case "--peer" -> {
+          if (!value.equals("flux")) {
+            throw new IllegalArgumentException("--peer knows only flux, not " + value + "\n" + USAGE);
+          }
+          yield new BenchOptions(options.sizes, options.commits, options.edits, options.out, options.only, true);
+        }
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       };
     }
@@ -57,11 +71,11 @@ public record BenchOptions(List<Integer> sizes, int commits, int edits, Path out
   }
 
   public BenchOptions withSizes(List<Integer> newSizes) {
-    return new BenchOptions(newSizes, commits, edits, out, only);
+    return new BenchOptions(newSizes, commits, edits, out, only, fluxPeer);
   }
 
   public BenchOptions withOnly(Set<Section> sections) {
-    return new BenchOptions(sizes, commits, edits, out, sections);
+    return new BenchOptions(sizes, commits, edits, out, sections, fluxPeer);
   }
 
   /** The largest size: the one commit latency and drift are measured at. */

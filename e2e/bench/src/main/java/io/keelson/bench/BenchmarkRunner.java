@@ -2,11 +2,13 @@ package io.keelson.bench;
 
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.GitDaemon;
+import io.keelson.testkit.GitHttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,13 +31,18 @@ public final class BenchmarkRunner {
     report.environment("edits", options.edits());
     report.environment("agentJvmOptions", BenchAgent.JVM_OPTIONS);
     report.environment("java", System.getProperty("java.version"));
+    report.environment("peer", options.fluxPeer() ? "flux" : "none");
     Path workDir = temporaryDirectory();
     try {
       if (options.only().stream().anyMatch(SYNC_SECTIONS::contains)) {
         RollbackBenchmark.createDirectories(workDir.resolve("git"));
-        try (ControlPlane plane = ControlPlane.start(); GitDaemon git = GitDaemon.serve(workDir.resolve("git"))) {
+        try (ControlPlane plane = ControlPlane.start(); GitDaemon git = GitDaemon.serve(workDir.resolve("git"));
+            GitHttpServer smartHttp = GitHttpServer.serve(workDir.resolve("git"))) {
           BenchAgent.createNamespace(plane.client());
-          new SyncBenchmark(options, report, plane, git, workDir).run();
+          Optional<FluxBenchmark> flux = options.fluxPeer()
+              ? Optional.of(new FluxBenchmark(options, report, plane, smartHttp, workDir, FluxPeer.binaries()))
+              : Optional.empty();
+          new SyncBenchmark(options, report, plane, git, workDir, flux).run();
         }
       }
       if (options.runs(Section.RENDER)) {

@@ -44,8 +44,13 @@ final class Manifests {
 
   /** {@code count} objects; object {@link #CHANGED} holds {@code value}. */
   static Map<String, String> objects(String prefix, int count, String value) {
+    return objects(prefix, 0, count, value);
+  }
+
+  /** Objects {@code first} (inclusive) to {@code end} (exclusive) of a numbering shared by every source. */
+  static Map<String, String> objects(String prefix, int first, int end, String value) {
     Map<String, String> files = new LinkedHashMap<>();
-    for (int i = 0; i < count; i++) {
+    for (int i = first; i < end; i++) {
       String ns = namespace(prefix, i);
       switch (i % 5) {
         case 3 -> files.put(ns + "/service-" + i + ".yaml", service(ns, i));

@@ -41,6 +41,11 @@ public final class Report {
     return List.copyOf(measurements);
   }
 
+  /** The value measured under {@code key}, if it was. */
+  public synchronized java.util.Optional<Double> value(String key) {
+    return measurements.stream().filter(m -> m.key().equals(key)).map(Measurement::value).findFirst();
+  }
+
   /** The table: one row per measurement, with its target and whether it was met. */
   public synchronized String table() {
     StringBuilder out = new StringBuilder("| section | metric | value | target | met? |\n|---|---|---|---|---|\n");

@@ -1,7 +1,6 @@
 package io.keelson.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The Keelson agent as its own JVM ({@code java -jar keelson-agent.jar server <config>}), the way it runs in a
@@ -104,18 +102,17 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Resident set size of the agent's JVM, from /proc (Linux). */
   public long residentBytes() {
-    Path status = Path.of("/proc", Long.toString(jvm().pid()), "status");
-    try {
-      Optional<String> line = Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS:")).findFirst();
-      return line.map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElse(-1L);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + status, e);
-    }
+    return usage().residentBytes();
   }
 
   /** User plus system CPU time the agent's JVM has used so far. */
   public Duration cpuTime() {
-    return jvm().info().totalCpuDuration().orElse(Duration.ZERO);
+    return usage().cpuTime();
+  }
+
+  /** The JVM's memory and CPU now, with its peak resident set so far. */
+  public ProcessUsage usage() {
+    return ProcessUsage.of(jvm());
   }
 
   /** Completes once the agent's JVM has exited, however it ended. */

@@ -253,7 +253,11 @@ public final class ControlPlane implements AutoCloseable {
 
   /** The Gateway API's CRDs (standard channel, pinned release; see {@link GatewayApiCrds}), Established. */
   public List<CustomResourceDefinition> installGatewayApiCrds() {
-    Path file = GatewayApiCrds.locate();
+    return installCrds(GatewayApiCrds.locate());
+  }
+
+  /** The CustomResourceDefinitions in a YAML file (multi-document allowed), Established. */
+  public List<CustomResourceDefinition> installCrds(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       return installCrds(in, file.toString());
     } catch (IOException e) {
