@@ -156,7 +156,8 @@ final class DriftWatcher implements AutoCloseable {
 
           @Override
           public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            if (ObjectComparison.differs(manager.asMap(after), manager.asMap(before))) {
+            // The cache's old object is lean, the new one as the watch delivered it: compare like with like.
+            if (ObjectComparison.differs(manager.asMap(LeanStore.lean(after)), manager.asMap(before))) {
               enqueue(after, FieldOwners.lastOtherWriter(after).orElse(new FieldOwners.Owner("unknown", List.of())));
             }
           }
