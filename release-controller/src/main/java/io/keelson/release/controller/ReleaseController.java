@@ -1,8 +1,11 @@
 package io.keelson.release.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.ReleasePolicyStatus;
 import io.keelson.release.deploy.PolicyKey;
@@ -190,14 +193,11 @@ public final class ReleaseController implements AutoCloseable {
       return false;
     }
     String value = ActionRequests.encode(new ManualAction(kind, by, clock.instant()));
+    // A merge patch of the one annotation, without the resourceVersion: a tick writing the status at the same
+    // moment does not make the request fail with a conflict.
     client.resources(ReleasePolicy.class).inNamespace(key.namespace()).withName(key.name())
-        .edit(p -> {
-          Map<String, String> annotations = new LinkedHashMap<>(
-              Optional.ofNullable(p.getMetadata().getAnnotations()).orElse(Map.of()));
-          annotations.put(ActionRequests.ANNOTATION, value);
-          p.getMetadata().setAnnotations(annotations);
-          return p;
-        });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(
+            Map.of("metadata", Map.of("annotations", Map.of(ActionRequests.ANNOTATION, value)))));
     return true;
   }
 
