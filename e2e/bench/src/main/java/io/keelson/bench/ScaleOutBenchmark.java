@@ -58,7 +58,8 @@ final class ScaleOutBenchmark {
         + " /api/v1/status (a replica shows the sources it holds live and the others as their holders stored"
         + " them), polled every 50 ms. CPU is the replicas' user+system time summed; peak RSS (VmHWM) is each"
         + " replica's. The speed-up is the one-replica wall ÷ the three-replica wall: all replicas share this"
-        + " machine's cores and one API server, so it bounds what the API server allows, not the agent.");
+        + " machine's cores and one API server, so on a small machine the API server and the shared CPU bound it,"
+        + " not the agent.");
     int size = options.largest();
     Map<Integer, Double> walls = new LinkedHashMap<>();
     for (int replicas : REPLICAS) {
