@@ -45,11 +45,11 @@ public final class SourceLeases implements LeaderState, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SourceLeases.class);
   /** The Leases of one agent deployment carry its lease name under this label. */
-  static final String GROUP_LABEL = "keelson.io/lease-group";
+  public static final String GROUP_LABEL = "keelson.io/lease-group";
   /** {@code replica} (a heartbeat) or {@code source}. */
-  static final String ROLE_LABEL = "keelson.io/lease-role";
+  public static final String ROLE_LABEL = "keelson.io/lease-role";
   /** The source a source Lease stands for (Lease names are sanitised; the label is not). */
-  static final String SOURCE_ANNOTATION = "keelson.io/source";
+  public static final String SOURCE_ANNOTATION = "keelson.io/source";
 
   /** What holding a source switches on and off. */
   public interface Listener {

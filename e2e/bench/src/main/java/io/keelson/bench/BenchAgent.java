@@ -36,10 +36,12 @@ final class BenchAgent implements AutoCloseable {
   private static final String WEBHOOK_SECRET = "bench-webhook-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final String name;
   private final AgentProcess process;
   private final List<String> sources;
 
-  private BenchAgent(AgentProcess process, List<String> sources) {
+  private BenchAgent(String name, AgentProcess process, List<String> sources) {
+    this.name = name;
     this.process = process;
     this.sources = sources;
   }
@@ -47,12 +49,26 @@ final class BenchAgent implements AutoCloseable {
   /** Where the release controller finds Prometheus, and how often it ticks; null leaves it off. */
   record Releases(URI prometheusUrl) {}
 
+  /**
+   * {@code shardGroup}: the lease name replicas sharing the sources by one Lease per source have in common; null
+   * for one Lease of the agent's own, as without sharding.
+   */
   record Settings(String name, SourceLayout layout, Path kubeconfig, String gitUrl, Duration interval,
-      Releases releases) {
+      Releases releases, String shardGroup) {
+
+    Settings(String name, SourceLayout layout, Path kubeconfig, String gitUrl, Duration interval,
+        Releases releases) {
+      this(name, layout, kubeconfig, gitUrl, interval, releases, null);
+    }
 
     /** One source rendering {@link BenchRepo#PATH}. */
     Settings(String name, String source, Path kubeconfig, String gitUrl, Duration interval, Releases releases) {
       this(name, new SourceLayout(source, 1), kubeconfig, gitUrl, interval, releases);
+    }
+
+    /** The same agent as replica {@code name} of {@code group}, sharing the sources with the group's others. */
+    Settings sharded(String replica, String group) {
+      return new Settings(replica, layout, kubeconfig, gitUrl, interval, releases, group);
     }
   }
 
@@ -102,7 +118,8 @@ final class BenchAgent implements AutoCloseable {
           %6$s
           leaderElection:
             enabled: true
-            leaseName: %2$s
+            leaseName: %9$s
+            sharded: %10$s
             leaseDuration: 15s
             renewDeadline: 10s
             retryPeriod: 2s
@@ -113,9 +130,10 @@ final class BenchAgent implements AutoCloseable {
           logging:
             level: INFO
           """.formatted(AGENT_NAMESPACE, settings.name(), settings.kubeconfig(), dir, sources.toString().stripTrailing(),
-          releaseController, port, adminPort));
-      return new BenchAgent(AgentProcess.start(settings.name(), config, dir, port, adminPort, JVM_OPTIONS),
-          layout.names());
+          releaseController, port, adminPort,
+          settings.shardGroup() == null ? settings.name() : settings.shardGroup(), settings.shardGroup() != null));
+      return new BenchAgent(settings.name(),
+          AgentProcess.start(settings.name(), config, dir, port, adminPort, JVM_OPTIONS), layout.names());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the agent's configuration", e);
     }
@@ -123,14 +141,22 @@ final class BenchAgent implements AutoCloseable {
 
   /** A GitHub-style push webhook with a valid HMAC signature to every source; the agent answers 202 and syncs. */
   void webhook() {
+    sources.forEach(this::webhook);
+  }
+
+  /** The webhook of one source; sharded, only its holder accepts it. */
+  void webhook(String source) {
     byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-    for (String source : sources) {
-      HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/hooks/" + source))
-          .header("Content-Type", "application/json")
-          .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
-      expect(response, 202, "webhook");
-    }
+    HttpResponse<String> response = send(HttpRequest.newBuilder(process.url("/hooks/" + source))
+        .header("Content-Type", "application/json")
+        .header("X-Hub-Signature-256", WebhookSignatures.githubSignature(WEBHOOK_SECRET, body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    expect(response, 202, "webhook of " + source + " to " + name);
+  }
+
+  /** The replica's identity (its Lease holder name). */
+  String name() {
+    return name;
   }
 
   /** A manual sync of every source with the bearer token, as the on-call engineer would ask for one. */

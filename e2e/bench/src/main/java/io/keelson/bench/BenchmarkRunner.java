@@ -34,7 +34,8 @@ public final class BenchmarkRunner {
     report.environment("peer", options.fluxPeer() ? "flux" : "none");
     Path workDir = temporaryDirectory();
     try {
-      if (options.only().stream().anyMatch(SYNC_SECTIONS::contains)) {
+      boolean sync = options.only().stream().anyMatch(SYNC_SECTIONS::contains);
+      if (sync || options.runs(Section.SCALE_OUT)) {
         RollbackBenchmark.createDirectories(workDir.resolve("git"));
         try (ControlPlane plane = ControlPlane.start(); GitDaemon git = GitDaemon.serve(workDir.resolve("git"));
             GitHttpServer smartHttp = GitHttpServer.serve(workDir.resolve("git"))) {
@@ -42,7 +43,12 @@ public final class BenchmarkRunner {
           Optional<FluxBenchmark> flux = options.fluxPeer()
               ? Optional.of(new FluxBenchmark(options, report, plane, smartHttp, workDir, FluxPeer.binaries()))
               : Optional.empty();
-          new SyncBenchmark(options, report, plane, git, workDir, flux).run();
+          if (sync) {
+            new SyncBenchmark(options, report, plane, git, workDir, flux).run();
+          }
+          if (options.runs(Section.SCALE_OUT)) {
+            new ScaleOutBenchmark(options, report, plane, git, workDir).run();
+          }
         }
       }
       if (options.runs(Section.RENDER)) {

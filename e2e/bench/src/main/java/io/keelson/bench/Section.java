@@ -11,7 +11,8 @@ public enum Section {
   DRIFT("drift"),
   ROLLBACK("rollback"),
   MEMORY("memory"),
-  RENDER("render");
+  RENDER("render"),
+  SCALE_OUT("scale-out");
 
   private final String id;
 

@@ -25,7 +25,7 @@ final class SyncBenchmark {
 
   static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
   /** Webhook runs must never be overtaken by a poll. */
-  private static final Duration NO_POLLING = Duration.ofHours(1);
+  static final Duration NO_POLLING = Duration.ofHours(1);
   private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(20);
   private static final Duration CHANGE_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration DRIFT_TIMEOUT = Duration.ofSeconds(30);
