@@ -236,6 +236,23 @@ class ChartIT {
             root.resolve("release-controller/src/main/resources/crds/releasepolicies.keelson.io.yaml")));
   }
 
+  /**
+   * The chart's JVM options replace the image's (both set JAVA_TOOL_OPTIONS): an agent run from the image alone
+   * and one installed by the chart get the same JVM.
+   */
+  @Test
+  void theChartsJavaOptionsAreTheImages() throws IOException {
+    Path root = ProjectTools.projectRoot();
+    String pom = Files.readString(root.resolve("agent/pom.xml"));
+    Matcher image = Pattern
+        .compile("<JAVA_TOOL_OPTIONS>([^<]*)</JAVA_TOOL_OPTIONS>").matcher(pom);
+    assertThat(image.find()).as("agent/pom.xml sets the image's JAVA_TOOL_OPTIONS").isTrue();
+    Object chart = new ObjectMapper(new YAMLFactory())
+        .readValue(helm.chart().resolve("values.yaml").toFile(), Map.class).get("javaOptions");
+    assertThat(chart).as("charts/keelson/values.yaml javaOptions must equal the image's JAVA_TOOL_OPTIONS in"
+        + " agent/pom.xml; change both together").isEqualTo(image.group(1));
+  }
+
   /** The alert rules are valid Prometheus rules, and every metric they name is one the agent exports. */
   @Test
   void alertsArePromQlOverMetricsTheAgentExports() throws IOException {
