@@ -30,8 +30,9 @@ final class BenchAgent implements AutoCloseable {
 
   static final String AGENT_NAMESPACE = "keelson-system";
   /** The chart's default javaOptions in its default 512 MiB container ({@code -XX:MaxRAM} stands for the limit). */
-  static final List<String> JVM_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+ExitOnOutOfMemoryError");
+  static final List<String> JVM_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=70", "-XX:NewRatio=3",
+      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+      "-XX:+ExitOnOutOfMemoryError");
   private static final String API_TOKEN = "bench-api-token";
   private static final String WEBHOOK_SECRET = "bench-webhook-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
