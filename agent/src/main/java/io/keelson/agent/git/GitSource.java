@@ -131,6 +131,14 @@ public final class GitSource implements AutoCloseable {
    * A commit that is not in the local cache (never fetched, or the cache is new) counts as changed.
    */
   public synchronized FetchResult fetch(String lastAppliedSha) {
+    try {
+      return fetchAndCheckOut(lastAppliedSha);
+    } finally {
+      closeRepository();
+    }
+  }
+
+  private FetchResult fetchAndCheckOut(String lastAppliedSha) {
     Repository repo = repository();
     RevCommit head;
     try {
@@ -187,15 +195,14 @@ public final class GitSource implements AutoCloseable {
       }
     } catch (IOException | GitSourceException e) {
       return Optional.empty();
+    } finally {
+      closeRepository();
     }
   }
 
   @Override
   public synchronized void close() {
-    if (repository != null) {
-      repository.close();
-      repository = null;
-    }
+    closeRepository();
     if (sshFactory != null) {
       sshFactory.close();
       sshFactory = null;
@@ -289,12 +296,20 @@ public final class GitSource implements AutoCloseable {
     return repository;
   }
 
-  /** Drops a damaged cache so that the next fetch starts from a fresh clone. */
-  private void discardRepository() {
+  /**
+   * Closed after each fetch, not kept open until the next: an open repository holds the index of every pack it
+   * has (for a repository of thousands of manifests, megabytes), and JGit's window cache its packs' bytes.
+   */
+  private void closeRepository() {
     if (repository != null) {
       repository.close();
       repository = null;
     }
+  }
+
+  /** Drops a damaged cache so that the next fetch starts from a fresh clone. */
+  private void discardRepository() {
+    closeRepository();
     deleteQuietly(repoDir);
   }
 

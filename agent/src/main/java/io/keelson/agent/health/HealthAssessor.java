@@ -1,6 +1,7 @@
 package io.keelson.agent.health;
 
 import io.keelson.agent.model.ObjectRef;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,33 @@ import java.util.Optional;
  */
 public final class HealthAssessor {
 
+  /** The spec fields {@link #assess} compares with status. */
+  private static final List<String> SPEC_READ = List.of("replicas", "completions");
+
   private HealthAssessor() {}
+
+  /**
+   * Of an object's content (its fields besides apiVersion, kind and metadata), all that {@link #assess} reads:
+   * the whole status and the few spec fields it compares with it. With the object's metadata.generation, that is
+   * assessed as the whole object is, so a cache of thousands of objects can keep this instead.
+   */
+  public static Map<String, Object> read(Map<String, Object> content) {
+    Map<String, Object> read = new LinkedHashMap<>(2);
+    Map<String, Object> spec = map(content.get("spec"));
+    Map<String, Object> specRead = new LinkedHashMap<>(2);
+    for (String field : SPEC_READ) {
+      if (spec.containsKey(field)) {
+        specRead.put(field, spec.get(field));
+      }
+    }
+    if (!specRead.isEmpty()) {
+      read.put("spec", specRead);
+    }
+    if (content.get("status") != null) {
+      read.put("status", content.get("status"));
+    }
+    return read;
+  }
 
   public static Health assess(ObjectRef ref, Map<String, Object> live) {
     if (live == null) {

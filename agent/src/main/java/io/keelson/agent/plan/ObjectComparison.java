@@ -26,6 +26,14 @@ public final class ObjectComparison {
     return !Objects.equals(comparable(dryRunResult), comparable(live));
   }
 
+  /**
+   * SHA-256 of what {@link #differs} compares: equal for two objects exactly when neither differs from the other
+   * (up to a hash collision), so a cache can keep the fingerprint instead of the object.
+   */
+  public static String fingerprint(Map<String, Object> object) {
+    return DesiredHash.of(comparable(object));
+  }
+
   @SuppressWarnings("unchecked")
   public static Map<String, Object> comparable(Map<String, Object> object) {
     Map<String, Object> copy = new LinkedHashMap<>(object);

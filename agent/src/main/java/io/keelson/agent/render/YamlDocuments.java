@@ -167,7 +167,8 @@ final class YamlDocuments {
     }
 
     private Map<String, Object> mapping(MappingNode mapping, Map<Object, Integer> lines) {
-      Map<String, Object> map = new LinkedHashMap<>();
+      // Sized to its keys: the maps of thousands of cached objects are mostly small.
+      Map<String, Object> map = new LinkedHashMap<>(mapping.getValue().size() * 4 / 3 + 1);
       List<Map<?, ?>> merged = new ArrayList<>();
       for (NodeTuple tuple : mapping.getValue()) {
         Node keyNode = tuple.getKeyNode();
@@ -179,8 +180,9 @@ final class YamlDocuments {
           continue;
         }
         requireScalarTag(keyScalar);
-        // Keys stay as written: manifests are JSON objects, whose keys are strings.
-        String key = keyScalar.getValue();
+        // Keys stay as written: manifests are JSON objects, whose keys are strings. They come from a small
+        // vocabulary (metadata, name, spec, ...): one copy of each is held, not one per object rendered.
+        String key = keyScalar.getValue().intern();
         if (map.containsKey(key)) {
           throw new ParseFailure(line(keyNode), "duplicate key '" + key + "'");
         }

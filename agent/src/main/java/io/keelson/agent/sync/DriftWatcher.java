@@ -11,7 +11,6 @@ import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
 import io.keelson.agent.plan.Action;
 import io.keelson.agent.plan.Change;
-import io.keelson.agent.plan.ObjectComparison;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -132,7 +131,8 @@ final class DriftWatcher implements AutoCloseable {
   }
 
   /**
-   * The object as this watcher's cache holds it, without asking the API server; empty when the cache cannot
+   * What this watcher's cache holds of the object (its resourceVersion and what health reads: see
+   * {@link LeanStore}), without asking the API server; empty when the cache cannot
    * vouch for it: its kind is not watched, the informer has not synced or is not watching right now (events
    * may be missing), or the object is not there.
    */
@@ -156,8 +156,9 @@ final class DriftWatcher implements AutoCloseable {
 
           @Override
           public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            // The cache's old object is lean, the new one as the watch delivered it: compare like with like.
-            if (ObjectComparison.differs(manager.asMap(LeanStore.lean(after)), manager.asMap(before))) {
+            // The cache's old object is a projection, the new one as the watch delivered it: their fingerprints
+            // say whether anything drift compares changed.
+            if (!LeanStore.fingerprint(before, manager).equals(LeanStore.fingerprint(after, manager))) {
               enqueue(after, FieldOwners.lastOtherWriter(after).orElse(new FieldOwners.Owner("unknown", List.of())));
             }
           }

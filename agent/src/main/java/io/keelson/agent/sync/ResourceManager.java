@@ -90,14 +90,14 @@ public final class ResourceManager {
 
   /**
    * An informer on {@code kind} (in {@code namespace}, or in all when empty) that caches only objects labelled
-   * {@code label}={@code value}, each without the bulk the agent never reads from a cache (see {@link LeanStore}).
+   * {@code label}={@code value}, each as the projection the agent reads from a cache (see {@link LeanStore}).
    */
   public SharedIndexInformer<GenericKubernetesResource> inform(ResourceDefinitionContext kind, String namespace,
       String label, String value, ResourceEventHandler<GenericKubernetesResource> handler) {
     var resources = client.genericKubernetesResources(kind);
     var selected = namespace.isEmpty() ? resources.inAnyNamespace() : resources.inNamespace(namespace);
     SharedIndexInformer<GenericKubernetesResource> informer =
-        selected.withLabel(label, value).withLimit(LIST_PAGE).runnableInformer(0).itemStore(new LeanStore());
+        selected.withLabel(label, value).withLimit(LIST_PAGE).runnableInformer(0).itemStore(new LeanStore(this));
     informer.addEventHandler(handler);
     informer.run(); // as inform(): the first list completes, or fails, in the calling thread
     return informer;

@@ -54,7 +54,10 @@ final class StagedApply {
     this.state = state;
   }
 
-  /** Where a sync may look at live objects without a request; empty where it cannot vouch for one. */
+  /**
+   * Where a sync may look at live objects without a request (their resourceVersion and what health reads, not
+   * their whole content); empty where it cannot vouch for one.
+   */
   @FunctionalInterface
   interface LiveCache {
     Optional<GenericKubernetesResource> cached(ObjectRef ref);

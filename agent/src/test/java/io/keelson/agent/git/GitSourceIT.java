@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.eclipse.jgit.storage.file.WindowCacheStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +197,23 @@ class GitSourceIT {
 
     try (GitSource source = source(Transport.HTTP, List.of("deploy"))) {
       assertThat(source.fetch(first).pathsChanged()).isTrue();
+    }
+  }
+
+  /**
+   * Between fetches a source holds none of its cache repository open: an open pack keeps its index (megabytes for
+   * a repository of thousands of manifests) and its bytes in JGit's window cache until the next fetch.
+   */
+  @Test
+  void aFetchLeavesNoPackOpen() {
+    repo.write("deploy/app.yaml", "a: 1\n");
+    repo.commit("one");
+
+    try (GitSource source = source(Transport.DAEMON, List.of("deploy"))) {
+      long openBefore = WindowCacheStats.getStats().getOpenFileCount();
+      source.fetch(null);
+
+      assertThat(WindowCacheStats.getStats().getOpenFileCount()).isEqualTo(openBefore);
     }
   }
 

@@ -80,4 +80,27 @@ class HealthAssessorTest {
       String message) {
     assertThat(HealthAssessor.assess(ref, live).toString()).startsWith(ref + ": ");
   }
+
+  /** The drift watcher's cache keeps {@link HealthAssessor#read} of each object and the generation, not the object. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void whatItReadsIsAssessedAsTheWholeObject(String name, ObjectRef ref, Map<String, Object> live,
+      Health.State state, String message) {
+    Map<String, Object> projection = new java.util.HashMap<>(HealthAssessor.read(live));
+    if (live.containsKey("metadata")) {
+      projection.put("metadata", live.get("metadata"));
+    }
+
+    assertThat(HealthAssessor.assess(ref, projection)).isEqualTo(HealthAssessor.assess(ref, live));
+  }
+
+  @org.junit.jupiter.api.Test
+  void readsNoMoreOfTheSpecThanTheCountsItComparesWithStatus() {
+    Map<String, Object> job = Map.of("spec", Map.of("completions", 2, "template", Map.of("spec", Map.of())),
+        "status", Map.of("succeeded", 1));
+
+    assertThat(HealthAssessor.read(job)).isEqualTo(Map.of("spec", Map.of("completions", 2),
+        "status", Map.of("succeeded", 1)));
+    assertThat(HealthAssessor.read(Map.of("data", Map.of("colour", "blue")))).isEmpty();
+  }
 }

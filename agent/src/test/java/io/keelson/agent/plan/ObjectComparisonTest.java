@@ -43,4 +43,12 @@ class ObjectComparisonTest {
     metadata.put("labels", Map.of("team", "x"));
     assertThat(ObjectComparison.differs(configMap("blue", "7", null), live)).isTrue();
   }
+
+  @Test
+  void theFingerprintChangesExactlyWhenTheComparisonFindsADifference() {
+    String blue = ObjectComparison.fingerprint(configMap("blue", "7", null));
+
+    assertThat(ObjectComparison.fingerprint(configMap("blue", "8", Map.of("ready", true)))).isEqualTo(blue);
+    assertThat(ObjectComparison.fingerprint(configMap("red", "7", null))).isNotEqualTo(blue);
+  }
 }

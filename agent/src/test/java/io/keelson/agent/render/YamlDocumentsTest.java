@@ -138,4 +138,18 @@ class YamlDocumentsTest {
     assertThat(document.lineOf(outer)).isEqualTo(4);
     assertThat(document.lineOf(outer.get("inner"))).isEqualTo(5);
   }
+
+  /** A render cached for the next sync holds thousands of objects: their keys are held once, not once each. */
+  @Test
+  void theSameKeyInTwoFilesIsOneString() {
+    Map<?, ?> first = (Map<?, ?>) value("metadata: {name: a}\n");
+    Map<?, ?> second = (Map<?, ?>) yaml.parse("g.yaml", "metadata: {name: b}\n").documents().get(0).content();
+
+    assertThat(firstKey(second)).isSameAs(firstKey(first));
+    assertThat(firstKey(second.get("metadata"))).isSameAs(firstKey(first.get("metadata")));
+  }
+
+  private static Object firstKey(Object map) {
+    return ((Map<?, ?>) map).keySet().iterator().next();
+  }
 }

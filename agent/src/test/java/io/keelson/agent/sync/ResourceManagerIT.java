@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keelson.agent.health.HealthAssessor;
 import io.keelson.agent.model.ObjectRef;
 import io.keelson.agent.model.Ownership;
 import io.keelson.testkit.ControlPlaneTest;
@@ -62,15 +63,17 @@ class ResourceManagerIT {
   }
 
   /**
-   * The drift watcher's caches hold thousands of objects: each is kept without managedFields and kubectl's
-   * last-applied copy, while an update event still carries the full new object, so who changed it is known.
+   * The drift watcher's caches hold thousands of objects: each is kept as a projection (name, resourceVersion,
+   * what health reads, a fingerprint of the rest), never whole, while an update event still carries the full new
+   * object, so who changed it is known, and its fingerprint tells whether anything drift compares changed.
    */
   @Test
-  void anInformersCacheHoldsLeanObjectsWhileItsEventsCarryTheWriters(KubernetesClient client, TestNamespace ns) {
+  void anInformersCacheHoldsProjectionsWhileItsEventsCarryTheWholeObject(KubernetesClient client,
+      TestNamespace ns) {
     ResourceManager manager = new ResourceManager(client, java.time.Clock.systemUTC());
     GenericKubernetesResource applied = manager.apply(annotated(ns.name(), "blue"));
     assertThat(applied.getMetadata().getManagedFields()).isNotEmpty();
-    List<GenericKubernetesResource> updates = new CopyOnWriteArrayList<>();
+    List<GenericKubernetesResource[]> updates = new CopyOnWriteArrayList<>();
 
     SharedIndexInformer<GenericKubernetesResource> informer = manager.inform(
         manager.discovery().find("v1", "ConfigMap").orElseThrow(), ns.name(), Ownership.SOURCE_LABEL, "lean",
@@ -80,20 +83,65 @@ class ResourceManagerIT {
 
           @Override
           public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            updates.add(after);
+            updates.add(new GenericKubernetesResource[] {before, after});
           }
 
           @Override
           public void onDelete(GenericKubernetesResource deleted, boolean finalStateUnknown) {}
         });
     try {
-      assertLean(informer, applied.getMetadata().getResourceVersion(), "blue");
+      assertProjection(informer, applied, manager);
 
       GenericKubernetesResource edited = manager.apply(annotated(ns.name(), "green"));
-      GenericKubernetesResource update = Waiter.await("the informer's update event", Duration.ofSeconds(20),
+      GenericKubernetesResource[] update = Waiter.await("the informer's update event", Duration.ofSeconds(20),
           Duration.ofMillis(50), () -> updates.isEmpty() ? null : updates.get(0), () -> null);
-      assertThat(update.getMetadata().getManagedFields()).as("managedFields of the event's new object").isNotEmpty();
-      assertLean(informer, edited.getMetadata().getResourceVersion(), "green");
+      assertThat(update[1].getMetadata().getManagedFields()).as("managedFields of the event's new object")
+          .isNotEmpty();
+      assertThat(LeanStore.fingerprint(update[0], manager)).as("the old projection's fingerprint")
+          .isEqualTo(LeanStore.fingerprint(applied, manager))
+          .isNotEqualTo(LeanStore.fingerprint(update[1], manager));
+      assertProjection(informer, edited, manager);
+    } finally {
+      informer.close();
+    }
+  }
+
+  /** A Deployment's projection keeps what health reads (replicas, generation, status), not its pod template. */
+  @Test
+  void aCachedWorkloadIsAssessedAsTheWholeObject(KubernetesClient client, TestNamespace ns) {
+    ResourceManager manager = new ResourceManager(client, java.time.Clock.systemUTC());
+    GenericKubernetesResource applied = manager.apply(Serialization.unmarshal("""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: cart, namespace: %s, labels: {%s: lean}}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: cart}}
+          template:
+            metadata: {labels: {app: cart}}
+            spec: {containers: [{name: cart, image: registry.invalid/cart:1}]}
+        """.formatted(ns.name(), Ownership.SOURCE_LABEL), GenericKubernetesResource.class));
+    ResourceEventHandler<GenericKubernetesResource> ignore = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource added) {}
+
+      @Override
+      public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {}
+
+      @Override
+      public void onDelete(GenericKubernetesResource deleted, boolean finalStateUnknown) {}
+    };
+    SharedIndexInformer<GenericKubernetesResource> informer = manager.inform(
+        manager.discovery().find("apps/v1", "Deployment").orElseThrow(), ns.name(), Ownership.SOURCE_LABEL, "lean",
+        ignore);
+    try {
+      GenericKubernetesResource cached = informer.getStore().list().get(0);
+      assertThat(cached.getAdditionalProperties()).containsOnlyKeys("spec", "status")
+          .extractingByKey("spec").isEqualTo(Map.of("replicas", 2));
+      assertThat(cached.getMetadata().getGeneration()).isEqualTo(applied.getMetadata().getGeneration());
+      ObjectRef ref = ObjectRef.of(applied);
+      assertThat(HealthAssessor.assess(ref, manager.asMap(cached)))
+          .isEqualTo(HealthAssessor.assess(ref, manager.asMap(applied)));
     } finally {
       informer.close();
     }
@@ -107,14 +155,17 @@ class ResourceManagerIT {
     return object;
   }
 
-  private static void assertLean(SharedIndexInformer<GenericKubernetesResource> informer, String resourceVersion,
-      String colour) {
+  /** The cache holds the object's identity, version and fingerprint, and nothing of its content or bulk. */
+  private static void assertProjection(SharedIndexInformer<GenericKubernetesResource> informer,
+      GenericKubernetesResource live, ResourceManager manager) {
     assertThat(informer.getStore().list()).singleElement().satisfies(cached -> {
-      assertThat(cached.getMetadata().getManagedFields()).as("managedFields in the cache").isEmpty();
-      assertThat(cached.getMetadata().getAnnotations()).containsOnlyKeys("team");
-      assertThat(cached.getMetadata().getLabels()).containsEntry(Ownership.SOURCE_LABEL, "lean");
-      assertThat(cached.getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
-      assertThat((String) cached.get("data", "colour")).isEqualTo(colour);
+      assertThat(ObjectRef.of(cached)).isEqualTo(ObjectRef.of(live));
+      assertThat(cached.getMetadata().getResourceVersion()).isEqualTo(live.getMetadata().getResourceVersion());
+      assertThat(cached.getMetadata().getManagedFields()).as("managedFields in the cache").isNullOrEmpty();
+      assertThat(cached.getMetadata().getAnnotations()).as("annotations in the cache").isNullOrEmpty();
+      assertThat(cached.getMetadata().getLabels()).as("labels in the cache").isNullOrEmpty();
+      assertThat(cached.getAdditionalProperties()).as("the ConfigMap's data in the cache").isEmpty();
+      assertThat(LeanStore.fingerprint(cached, manager)).isEqualTo(LeanStore.fingerprint(live, manager));
     });
   }
 }
