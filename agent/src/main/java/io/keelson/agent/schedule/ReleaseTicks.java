@@ -3,6 +3,7 @@ package io.keelson.agent.schedule;
 import io.keelson.agent.leader.WriteFence;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.controller.ReleaseController;
+import io.keelson.release.controller.Releases;
 import io.keelson.release.deploy.PolicyKey;
 import io.keelson.release.strategy.TickDue;
 import java.time.Clock;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * <p>One policy's ticks never overlap: a tick asked for while one runs runs once after it. Ticks only run
  * while this replica leads: each is scheduled under the fence's current term and dropped if that term is over
  * when it falls due, so a deposed leader's scheduled ticks never run, even if it leads again meanwhile.
+ *
+ * <p>Until the policies are listed (the informers' first list at start-up, or for as long as the CRD is not
+ * installed), a tick may find no policy where one exists: every release is asked for again each second until
+ * the list is complete, so a tick asked for meanwhile is not left to the next resync.
  */
 public final class ReleaseTicks implements SyncScheduler.LeaderWork {
 
@@ -47,7 +52,7 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
     Instant again;
   }
 
-  private final ReleaseController releases;
+  private final Releases releases;
   private final ReleaseFollowUp followUp;
   private final WriteFence fence;
   private final Predicate<ReleasePolicy> drives;
@@ -59,7 +64,7 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
   private WriteFence.Term term;
   private ScheduledFuture<?> resync;
   /** The next {@link #tickAll} while the policies are not listed yet. Guarded by this. */
-  private ScheduledFuture<?> listRetry;
+  private ScheduledFuture<?> untilListed;
 
   /**
    * @param drives the policies this replica ticks (with sources sharded across replicas, those of the sources
@@ -67,8 +72,14 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
    * @param resyncInterval every release is ticked at least this often
    * @param deploymentLabel the label on the Deployments to watch (what the agent applied); null = all
    */
-  public ReleaseTicks(ReleaseController releases, ReleaseFollowUp followUp, WriteFence fence,
+  public ReleaseTicks(Releases releases, ReleaseFollowUp followUp, WriteFence fence,
       Predicate<ReleasePolicy> drives, Duration resyncInterval, String deploymentLabel, Clock clock) {
+    this(releases, followUp, fence, drives, resyncInterval, deploymentLabel, clock, threads());
+  }
+
+  /** @param threads runs the ticks at the times {@code clock} gives */
+  ReleaseTicks(Releases releases, ReleaseFollowUp followUp, WriteFence fence, Predicate<ReleasePolicy> drives,
+      Duration resyncInterval, String deploymentLabel, Clock clock, ScheduledExecutorService threads) {
     this.releases = releases;
     this.followUp = followUp;
     this.fence = fence;
@@ -76,6 +87,10 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
     this.resyncInterval = resyncInterval;
     this.deploymentLabel = deploymentLabel;
     this.clock = clock;
+    this.threads = threads;
+  }
+
+  private static ScheduledExecutorService threads() {
     AtomicInteger number = new AtomicInteger();
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(THREADS, runnable -> {
       Thread thread = new Thread(runnable, "keelson-release-ticks-" + number.incrementAndGet());
@@ -83,7 +98,7 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
       return thread;
     });
     pool.setRemoveOnCancelPolicy(true);
-    this.threads = pool;
+    return pool;
   }
 
   /** Leadership began: watch, tick every release now, then as they fall due. */
@@ -117,6 +132,10 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
       resync.cancel(false);
       resync = null;
     }
+    if (untilListed != null) {
+      untilListed.cancel(false);
+      untilListed = null;
+    }
     slots.values().forEach(slot -> {
       if (slot.pending != null) {
         slot.pending.cancel(false);
@@ -139,14 +158,25 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
 
   /** Ticks every release as soon as possible; asked again shortly while the policies are not listed yet. */
   public void tickAll() {
+    boolean listed = releases.hasListed(); // asked first: a list completing meanwhile is asked again
     releases.keys().forEach(this::tickNow);
-    if (!releases.hasListed()) {
-      synchronized (this) {
-        // One retry at a time, however many resyncs find the policies unlisted (say, the CRD is not installed).
-        if (term != null && (listRetry == null || listRetry.isDone())) {
-          listRetry = threads.schedule(this::tickAll, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    if (!listed) {
+      askAgainOnceListed();
+    }
+  }
+
+  /**
+   * Ticks every release again {@link #RETRY} from now, and so on until the policies are listed: the one retry of
+   * whatever was asked for before, however many resyncs and ticks found the policies unlisted.
+   */
+  private synchronized void askAgainOnceListed() {
+    if (term != null && untilListed == null) {
+      untilListed = threads.schedule(() -> {
+        synchronized (this) {
+          untilListed = null; // before tickAll, which asks for the next retry while still unlisted
         }
-      }
+        tickAll();
+      }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -183,12 +213,13 @@ public final class ReleaseTicks implements SyncScheduler.LeaderWork {
     }
     Optional<Instant> next = Optional.empty();
     try {
+      boolean listed = releases.hasListed();
       Optional<ReleaseController.Ticked> ticked = releases.tick(policy, drives);
       followUp.after(ticked.stream().toList());
       next = ticked.flatMap(this::due);
-      if (ticked.isEmpty() && !releases.hasListed()) {
+      if (ticked.isEmpty() && !listed) {
         // Asked for before the policies were listed (a render reported at start-up): not lost, asked again.
-        next = Optional.of(clock.instant().plus(RETRY));
+        askAgainOnceListed();
       }
     } catch (WriteFence.LeadershipLost e) {
       LOG.info("release {}/{}: tick abandoned: {}", policy.namespace(), policy.name(), e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.agent.auth.WebhookSignatures;
 import io.keelson.testkit.AgentProcess;
+import io.keelson.testkit.ChartJvm;
 import io.keelson.testkit.LoopbackHttp;
 import io.keelson.testkit.Waiter;
 import io.keelson.testkit.LoopbackPorts;
@@ -29,9 +30,8 @@ import java.util.Map;
 final class BenchAgent implements AutoCloseable {
 
   static final String AGENT_NAMESPACE = "keelson-system";
-  /** The chart's default javaOptions in its default 512 MiB container ({@code -XX:MaxRAM} stands for the limit). */
-  static final List<String> JVM_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:+ExitOnOutOfMemoryError");
+  /** The chart's default javaOptions in its default container, read from the chart's values. */
+  static final List<String> JVM_OPTIONS = ChartJvm.options();
   private static final String API_TOKEN = "bench-api-token";
   private static final String WEBHOOK_SECRET = "bench-webhook-secret";
   private static final ObjectMapper JSON = new ObjectMapper();

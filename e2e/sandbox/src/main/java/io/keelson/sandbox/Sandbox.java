@@ -7,6 +7,7 @@ import io.keelson.mesh.MeshSimulator;
 import io.keelson.release.api.ReleasePolicy;
 import io.keelson.release.api.RouterKind;
 import io.keelson.testkit.AgentProcess;
+import io.keelson.testkit.ChartJvm;
 import io.keelson.testkit.Cluster;
 import io.keelson.testkit.GitHttpServer;
 import io.keelson.testkit.LoopbackPorts;
@@ -60,7 +61,8 @@ public final class Sandbox implements AutoCloseable {
 
   /**
    * How the sandbox runs its agent, once the cluster, Git and Prometheus are up: by default the shaded jar as
-   * its own JVM with the sandbox's configuration; a test may run it otherwise (e.g. from the container image).
+   * its own JVM with the sandbox's configuration and the chart's JVM options ({@link ChartJvm}); a test may run it
+   * otherwise (e.g. from the container image).
    * The agent must serve its application port on 127.0.0.1:{@code port} and its admin port on {@code adminPort}.
    */
   @FunctionalInterface
@@ -76,7 +78,7 @@ public final class Sandbox implements AutoCloseable {
 
   public static Sandbox start(SandboxOptions options) {
     return start(options, (sandbox, port, adminPort) -> AgentProcess.start("keelson-agent",
-        sandbox.agentFiles.config(), options.directory().resolve("agent"), port, adminPort, List.of("-Xmx512m")));
+        sandbox.agentFiles.config(), options.directory().resolve("agent"), port, adminPort, ChartJvm.options()));
   }
 
   public static Sandbox start(SandboxOptions options, AgentLauncher launcher) {

@@ -2,6 +2,7 @@ package io.keelson.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.testkit.ChartJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,8 +45,12 @@ class SandboxCommandE2E {
       assertThat(Files.readString(output)).contains("git commit -am").contains(dir.resolve("state/config").toString())
           .contains("over smart HTTP").contains(dir.resolve("state/agent/api-token").toString());
 
-      // A killed agent is started again by the sandbox, which says so.
+      // The agent runs the JVM a pod of the chart runs.
       ProcessHandle agent = agentJvm(sandbox);
+      assertThat(agent.info().arguments().map(List::of).orElseThrow()).as("the agent's JVM arguments")
+          .containsSequence(ChartJvm.options());
+
+      // A killed agent is started again by the sandbox, which says so.
       agent.destroyForcibly();
       awaitOutput(sandbox, output, "the agent is running again");
       assertThat(Files.readString(output)).contains("the agent exited", "restarting it in 1 s");

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * release on (its policy, Deployments, routes, or what Git declares for it) is told by the policy's key, for
  * the caller to tick it.
  */
-public final class ReleaseController implements AutoCloseable {
+public final class ReleaseController implements Releases, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseController.class);
 
@@ -87,6 +87,7 @@ public final class ReleaseController implements AutoCloseable {
    *
    * @param deploymentLabel only Deployments carrying this label are watched; null = every Deployment
    */
+  @Override
   public synchronized void watch(String deploymentLabel, Consumer<PolicyKey> changed) {
     this.changed = changed;
     startInformers();
@@ -99,11 +100,13 @@ public final class ReleaseController implements AutoCloseable {
    * Whether the informers have listed every policy: until then a tick may find no policy that exists, and the
    * keys are incomplete, so the caller asks again.
    */
+  @Override
   public boolean hasListed() {
     return startInformers().stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
   /** The keys of every policy the informers hold; empty until they have listed. */
+  @Override
   public Set<PolicyKey> keys() {
     return Set.copyOf(policies().keySet());
   }
@@ -141,6 +144,7 @@ public final class ReleaseController implements AutoCloseable {
    * Reconciles one policy if this replica {@code drives} it (with sources sharded across replicas, a policy of
    * a source it holds); empty otherwise, when it is gone or has released nothing yet.
    */
+  @Override
   public Optional<Ticked> tick(PolicyKey key, Predicate<ReleasePolicy> drives) {
     // A policy the informers' first list has put in the store is ticked even before that list is complete (its
     // add event comes while the list is in progress); one not there is only known gone once the list is.
