@@ -48,6 +48,7 @@ import io.keelson.agent.status.ReleaseViews;
 import io.keelson.agent.status.SourceViews;
 import io.keelson.agent.status.StatusService;
 import io.keelson.agent.status.StatusStore;
+import io.keelson.agent.sync.CipherOrder;
 import io.keelson.agent.sync.ResourceManager;
 import io.keelson.agent.sync.SyncOptions;
 import io.keelson.agent.sync.Synchronizer;
@@ -326,9 +327,12 @@ public class KeelsonApplication extends Application<KeelsonConfiguration> {
     }
     settings.setUserAgent("keelson-agent/" + version() + " (" + identity + ")");
     KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(settings);
-    if (interceptor != null) {
-      builder.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("write-fence", interceptor));
-    }
+    builder.withHttpClientBuilderConsumer(http -> {
+      CipherOrder.preferChaCha(http);
+      if (interceptor != null) {
+        http.addOrReplaceInterceptor("write-fence", interceptor);
+      }
+    });
     return builder.build();
   }
 
