@@ -26,7 +26,10 @@ class SandboxCommandE2E {
 
   private Process sandbox(Path directory, Path output) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName(),
+    // A terminal delivers Ctrl-C to a sandbox whose SIGINT is at its default. A test run started in the background
+    // of a non-interactive shell inherits SIGINT ignored, and a JVM keeps an ignored SIGINT ignored: so the
+    // sandbox starts here with SIGINT back at its default, as in a terminal.
+    return new ProcessBuilder("env", "--default-signal=INT", java, "-cp", System.getProperty("java.class.path"), SandboxMain.class.getName(),
         directory.toString())
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
   }
