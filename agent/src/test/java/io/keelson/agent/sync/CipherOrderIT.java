@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
 import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.keelson.testkit.ControlPlaneTest;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +32,18 @@ class CipherOrderIT {
   }
 
   @Test
-  void aClientWhoseSuitesAreReorderedTalksToTheApiServer(KubernetesClient client) {
+  void aClientWhoseSuitesAreReorderedOffersChaChaFirstAndTalksToTheApiServer(KubernetesClient client) {
+    AtomicReference<SSLContext> built = new AtomicReference<>();
     try (KubernetesClient reordered = new KubernetesClientBuilder().withConfig(client.getConfiguration())
-        .withHttpClientBuilderConsumer(CipherOrder::preferChaCha).build()) {
+        .withHttpClientBuilderConsumer(http -> {
+          CipherOrder.preferChaCha(http);
+          built.set(((StandardHttpClientBuilder<?, ?, ?>) http).getSslContext());
+        }).build()) {
       assertThat(reordered.namespaces().withName("default").get()).isNotNull();
     }
+    // The context fabric8's builder holds once reordered is the one its connections are made with.
+    assertThat(built.get().createSSLEngine("127.0.0.1", 443).getEnabledCipherSuites()[0])
+        .isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
   }
 
   private static SSLContext context(Config config) throws Exception {
