@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.keelson.agent.KeelsonApplication;
 import io.keelson.agent.config.KeelsonConfiguration;
 import io.keelson.agent.metrics.AgentMetrics;
+import io.keelson.testkit.ChartJvm;
 import io.keelson.testkit.ControlPlane;
 import io.keelson.testkit.ControlPlaneTest;
 import io.keelson.testkit.LoopbackHttp;
@@ -247,9 +248,7 @@ class ChartIT {
     Matcher image = Pattern
         .compile("<JAVA_TOOL_OPTIONS>([^<]*)</JAVA_TOOL_OPTIONS>").matcher(pom);
     assertThat(image.find()).as("agent/pom.xml sets the image's JAVA_TOOL_OPTIONS").isTrue();
-    Object chart = new ObjectMapper(new YAMLFactory())
-        .readValue(helm.chart().resolve("values.yaml").toFile(), Map.class).get("javaOptions");
-    assertThat(chart).as("charts/keelson/values.yaml javaOptions must equal the image's JAVA_TOOL_OPTIONS in"
+    assertThat(ChartJvm.javaOptions()).as("charts/keelson/values.yaml javaOptions must equal the image's JAVA_TOOL_OPTIONS in"
         + " agent/pom.xml; change both together").isEqualTo(image.group(1));
   }
 

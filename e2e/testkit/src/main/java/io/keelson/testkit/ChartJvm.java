@@ -22,31 +22,45 @@ public final class ChartJvm {
   private static final Pattern QUANTITY = Pattern.compile("(\\d+)(Ki|Mi|Gi)?");
   private static final Map<String, String> UNITS = Map.of("Ki", "k", "Mi", "m", "Gi", "g");
 
+  private static final String VALUES = "charts/keelson/values.yaml";
+
   private ChartJvm() {}
 
   /** {@code -XX:MaxRAM=<resources.limits.memory>} and then the chart's {@code javaOptions}. */
   public static List<String> options() {
-    Path values = ProjectTools.projectRoot().resolve("charts/keelson/values.yaml");
-    JsonNode chart;
-    try {
-      chart = new ObjectMapper(new YAMLFactory()).readTree(values.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + values, e);
-    }
+    JsonNode chart = values();
     String limit = chart.path("resources").path("limits").path("memory").asText();
     Matcher quantity = QUANTITY.matcher(limit);
     if (!quantity.matches()) {
-      throw new IllegalStateException(values + ": resources.limits.memory '" + limit
+      throw new IllegalStateException(VALUES + ": resources.limits.memory '" + limit
           + "' is not a whole number of bytes, Ki, Mi or Gi");
-    }
-    String javaOptions = chart.path("javaOptions").asText().strip();
-    if (javaOptions.isEmpty()) {
-      throw new IllegalStateException(values + ": javaOptions is missing or empty");
     }
     List<String> options = new ArrayList<>();
     options.add("-XX:MaxRAM=" + quantity.group(1)
         + (quantity.group(2) == null ? "" : UNITS.get(quantity.group(2))));
-    options.addAll(List.of(javaOptions.split("\\s+")));
+    options.addAll(List.of(javaOptions(chart).split("\\s+")));
     return List.copyOf(options);
+  }
+
+  /** The chart's {@code javaOptions}, as written in its values. */
+  public static String javaOptions() {
+    return javaOptions(values());
+  }
+
+  private static String javaOptions(JsonNode chart) {
+    String javaOptions = chart.path("javaOptions").asText().strip();
+    if (javaOptions.isEmpty()) {
+      throw new IllegalStateException(VALUES + ": javaOptions is missing or empty");
+    }
+    return javaOptions;
+  }
+
+  private static JsonNode values() {
+    Path values = ProjectTools.projectRoot().resolve(VALUES);
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(values.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + values, e);
+    }
   }
 }
